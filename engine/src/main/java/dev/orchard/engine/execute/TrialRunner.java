@@ -1,0 +1,11 @@
+package dev.orchard.engine.execute;
+
+import dev.orchard.engine.trial.TrialResult;
+
+/**
+ * Runs one trial to its end: in-process, as a local process, or (later) on a cluster. Called on an engine worker
+ * thread; must return (not hang) once the context asks it to stop.
+ */
+public interface TrialRunner {
+    TrialResult run(TrialContext context);
+}

@@ -1,0 +1,41 @@
+package dev.orchard.engine.experiment;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.orchard.engine.schedule.SchedulerSpec;
+import dev.orchard.engine.space.SearchSpace;
+import dev.orchard.engine.trial.Direction;
+
+/**
+ * An experiment as the user writes it (format {@value #FORMAT}): what to search, how to choose, how trials run, what
+ * each trial computes, how many trials, and the seed. Read and written by {@code dev.orchard.engine.json.Specs}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExperimentSpec(String format, String name, String description, SearchSpace space,
+                             OptimizerSpec optimizer, SchedulerSpec scheduler, ObjectiveSpec objective,
+                             Integer budget, Long seed, Direction direction) {
+
+    public static final String FORMAT = "orchard.experiment/1";
+
+    public ExperimentSpec {
+        optimizer = optimizer == null ? new OptimizerSpec("random", null) : optimizer;
+        scheduler = scheduler == null ? SchedulerSpec.DEFAULT : scheduler;
+        seed = seed == null ? 0L : seed;
+        direction = direction == null ? Direction.MINIMIZE : direction;
+    }
+
+    public ExperimentSpec withBudget(int newBudget) {
+        return new ExperimentSpec(format, name, description, space, optimizer, scheduler, objective, newBudget, seed, direction);
+    }
+
+    public ExperimentSpec withName(String newName) {
+        return new ExperimentSpec(format, newName, description, space, optimizer, scheduler, objective, budget, seed, direction);
+    }
+
+    public ExperimentSpec withObjective(ObjectiveSpec newObjective) {
+        return new ExperimentSpec(format, name, description, space, optimizer, scheduler, newObjective, budget, seed, direction);
+    }
+
+    public ExperimentSpec withSeed(long newSeed) {
+        return new ExperimentSpec(format, name, description, space, optimizer, scheduler, objective, budget, newSeed, direction);
+    }
+}

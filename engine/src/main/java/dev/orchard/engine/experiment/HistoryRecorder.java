@@ -1,0 +1,143 @@
+package dev.orchard.engine.experiment;
+
+import dev.orchard.engine.events.EngineEvent;
+import dev.orchard.engine.json.Json;
+import dev.orchard.engine.store.Store;
+import dev.orchard.engine.store.WriteBatch;
+import dev.orchard.engine.trial.Trial;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The store's subscription to the event bus: events are queued without blocking the publisher and written by one
+ * thread in batches (one transaction each), so thousands of metric points a second cost a handful of commits. The
+ * writer thread is never interrupted, which H2's file channels require.
+ */
+public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryRecorder.class);
+    private static final int MAX_BATCH = 50_000;
+    private static final EngineEvent POISON = new EngineEvent.ExperimentStatusChanged(-1, null, null);
+
+    private final Store store;
+    private final LinkedBlockingQueue<EngineEvent> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong enqueued = new AtomicLong();
+    private final Object progress = new Object();
+    private long written;
+    private volatile RuntimeException failure;
+    private final Thread thread;
+
+    public HistoryRecorder(Store store) {
+        this.store = store;
+        this.thread = new Thread(this::loop, "orchard-history-writer");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    @Override
+    public void accept(EngineEvent event) {
+        enqueued.incrementAndGet();
+        queue.add(event);
+    }
+
+    /** Waits until everything published so far is stored; rethrows a write failure. */
+    public void flush() {
+        long target = enqueued.get();
+        synchronized (progress) {
+            while (written < target && failure == null && thread.isAlive()) {
+                try {
+                    progress.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void loop() {
+        var drained = new ArrayList<EngineEvent>(1024);
+        while (true) {
+            try {
+                EngineEvent first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                drained.add(first);
+                queue.drainTo(drained, MAX_BATCH);
+                boolean stop = drained.remove(POISON);
+                try {
+                    store.write(batch(drained));
+                } catch (RuntimeException e) {
+                    LOG.error("history write failed; {} events not stored", drained.size(), e);
+                    failure = e;
+                }
+                synchronized (progress) {
+                    written += drained.size() + (stop ? 1 : 0);
+                    progress.notifyAll();
+                }
+                drained.clear();
+                if (stop) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                // Never abandon queued writes: keep draining until the poison pill arrives.
+                Thread.interrupted();
+            }
+        }
+    }
+
+    static WriteBatch batch(List<EngineEvent> events) {
+        var statuses = new LinkedHashMap<Long, WriteBatch.Status>();
+        var trials = new LinkedHashMap<String, Trial>();
+        var metrics = new ArrayList<WriteBatch.Metrics>();
+        var rows = new ArrayList<WriteBatch.Event>();
+        long now = System.currentTimeMillis();
+        for (EngineEvent e : events) {
+            if (e instanceof EngineEvent.ExperimentStatusChanged s) {
+                statuses.put(s.experimentId(), new WriteBatch.Status(s.status(), s.message()));
+                rows.add(new WriteBatch.Event(s.experimentId(), -1, "status",
+                        Json.write(Map.of("status", s.status().wire(), "message", s.message() == null ? "" : s.message())), now));
+            } else if (e instanceof EngineEvent.TrialStarted t) {
+                trials.put(key(t.trial()), t.trial());
+                rows.add(new WriteBatch.Event(t.experimentId(), t.trial().number(), "trial_started", null, now));
+            } else if (e instanceof EngineEvent.TrialFinished t) {
+                trials.put(key(t.trial()), t.trial());
+                Map<String, Object> payload = new LinkedHashMap<>();
+                payload.put("state", t.trial().state().wire());
+                t.trial().error().ifPresent(err -> payload.put("error", err));
+                rows.add(new WriteBatch.Event(t.experimentId(), t.trial().number(), "trial_finished", Json.write(payload), now));
+            } else if (e instanceof EngineEvent.TrialMetrics m) {
+                metrics.add(new WriteBatch.Metrics(m.experimentId(), m.trial(), m.step(), m.values(), m.wallTimeMillis()));
+            }
+        }
+        return new WriteBatch(statuses, trials.values(), metrics, rows);
+    }
+
+    private static String key(Trial t) {
+        return t.experimentId() + "/" + t.number();
+    }
+
+    /** Stores what is queued and stops the writer. */
+    @Override
+    public void close() {
+        enqueued.incrementAndGet();
+        queue.add(POISON);
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

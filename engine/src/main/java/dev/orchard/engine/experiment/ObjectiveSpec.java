@@ -1,0 +1,50 @@
+package dev.orchard.engine.experiment;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+
+import java.util.List;
+import java.util.Map;
+
+/** What a trial computes: a built-in function in-process, or a command run as a subprocess per trial. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ObjectiveSpec.Builtin.class, name = "builtin"),
+    @JsonSubTypes.Type(value = ObjectiveSpec.Command.class, name = "command")
+})
+public sealed interface ObjectiveSpec {
+
+    /** Name of the metric that is the trial's value. */
+    String metric();
+
+    /**
+     * A built-in benchmark function (branin, hartmann6). {@code curveSteps} > 0 makes it report that many intermediate
+     * values converging to the final one, like a training curve; {@code delayMs} waits that long per trial (spread
+     * over its steps) so a demo sweep can be watched.
+     */
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    record Builtin(String function, int curveSteps, long delayMs) implements ObjectiveSpec {
+        @Override
+        public String metric() {
+            return "value";
+        }
+    }
+
+    /**
+     * A command run once per trial. {@code command} is one string (split like a shell would, without running a shell)
+     * or a list of arguments; {@code {param}} is replaced by the parameter's value in each argument, {@code {trial}}
+     * by the trial number, {@code {{}} and {@code }}} by literal braces. The trial's value is the last reported value
+     * of {@code metric} ({@code @orchard {"step":3,"loss":0.2}} lines on its output).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Command(@JsonDeserialize(using = CommandLineDeserializer.class) List<String> command, String workdir, String metric, Double timeoutSeconds,
+                   Map<String, String> env) implements ObjectiveSpec {
+        public Command {
+            command = command == null ? List.of() : List.copyOf(command);
+            metric = metric == null ? "value" : metric;
+            env = env == null ? Map.of() : Map.copyOf(env);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.orchard.engine.experiment;
+
+import dev.orchard.engine.execute.BuiltinFunctions;
+import dev.orchard.engine.execute.CommandRunner;
+import dev.orchard.engine.execute.InProcessRunner;
+import dev.orchard.engine.execute.Objective;
+import dev.orchard.engine.execute.TrialRunner;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Turns an objective spec into the runner that executes its trials. */
+final class Runners {
+    private Runners() {
+    }
+
+    static TrialRunner forSpec(ObjectiveSpec spec, Path baseDir, Path dataDir) {
+        if (spec instanceof ObjectiveSpec.Builtin b) {
+            return new InProcessRunner(builtin(b));
+        }
+        ObjectiveSpec.Command c = (ObjectiveSpec.Command) spec;
+        Path workdir = c.workdir() == null ? baseDir : baseDir.resolve(c.workdir()).normalize();
+        Optional<Duration> timeout = Optional.ofNullable(c.timeoutSeconds()).map(s -> Duration.ofMillis((long) (s * 1000)));
+        return new CommandRunner(c.command(), workdir, c.metric(), timeout, c.env(), dataDir.resolve("checkpoints"),
+                Duration.ofSeconds(10));
+    }
+
+    /**
+     * A built-in function as an objective. With curve steps it reports a curve that decays towards the final value
+     * (like a loss during training); with a delay it takes that long, checking for a stop between steps.
+     */
+    static Objective builtin(ObjectiveSpec.Builtin b) {
+        BuiltinFunctions.Function f = BuiltinFunctions.get(b.function());
+        int steps = b.curveSteps();
+        long delay = b.delayMs();
+        return ctx -> {
+            double v = f.apply(ctx.params());
+            int parts = Math.max(1, steps);
+            for (int s = 0; s < steps; s++) {
+                if (ctx.stopRequested()) {
+                    return v;
+                }
+                sleep(delay / parts);
+                double gap = (1 + Math.abs(v)) * Math.exp(-4.0 * (s + 1) / steps) * (s + 1 == steps ? 0 : 1);
+                ctx.report(s, v + gap);
+            }
+            if (steps == 0) {
+                sleep(delay);
+            }
+            return v;
+        };
+    }
+
+    private static void sleep(long ms) throws InterruptedException {
+        if (ms > 0) {
+            Thread.sleep(ms);
+        }
+    }
+}

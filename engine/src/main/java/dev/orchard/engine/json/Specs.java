@@ -1,0 +1,297 @@
+package dev.orchard.engine.json;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.orchard.engine.execute.BuiltinFunctions;
+import dev.orchard.engine.execute.CommandLine;
+import dev.orchard.engine.experiment.ExperimentSpec;
+import dev.orchard.engine.experiment.ObjectiveSpec;
+import dev.orchard.engine.optimize.Optimizers;
+import dev.orchard.engine.schedule.Schedulers;
+import dev.orchard.engine.space.Param;
+import dev.orchard.engine.space.SearchSpace;
+import dev.orchard.engine.space.SpaceException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/** Reads, checks and writes experiment specs ({@value ExperimentSpec#FORMAT}) and search-space files. */
+public final class Specs {
+    private Specs() {
+    }
+
+    /** Reads and validates a spec file; every problem is a {@link SpecException} that says where. */
+    public static ExperimentSpec read(Path file) {
+        return parse(readText(file), file.toString());
+    }
+
+    /** Parses and validates spec text; {@code source} names it in errors. */
+    public static ExperimentSpec parse(String text, String source) {
+        JsonNode tree = tree(text, source);
+        if (!tree.isObject()) {
+            throw new SpecException(source, 0, 0, "$", "an experiment spec must be a JSON object", null);
+        }
+        JsonNode format = tree.get("format");
+        if (format == null || !format.isTextual()) {
+            throw new SpecException(source, 0, 0, "$.format", "missing; an experiment spec starts with \"format\": \""
+                    + ExperimentSpec.FORMAT + "\"", null);
+        }
+        if (!ExperimentSpec.FORMAT.equals(format.asText())) {
+            throw new SpecException(source, 0, 0, "$.format", "unsupported format '" + format.asText()
+                    + "'; this Orchard reads " + ExperimentSpec.FORMAT, null);
+        }
+        ExperimentSpec spec = bind(text, source, ExperimentSpec.class);
+        validate(spec, source);
+        return spec;
+    }
+
+    /** Reads a search-space file ({@code {"params":[...]}}) and validates it. */
+    public static SearchSpace readSpace(Path file) {
+        String source = file.toString();
+        SearchSpace space = bind(readText(file), source, SearchSpace.class);
+        validateSpace(space, source, "$");
+        return space;
+    }
+
+    public static String write(ExperimentSpec spec) {
+        try {
+            return Json.SPEC.writeValueAsString(spec) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Checks the content of a bound spec; throws {@link SpecException} naming the JSON path. */
+    public static void validate(ExperimentSpec spec, String source) {
+        if (spec.name() == null || spec.name().isBlank()) {
+            throw err(source, "$.name", "missing; give the experiment a name");
+        }
+        if (spec.name().length() > 255) {
+            throw err(source, "$.name", "longer than 255 characters");
+        }
+        if (spec.space() == null) {
+            throw err(source, "$.space", "missing; an experiment needs a search space {\"params\":[...]}");
+        }
+        validateSpace(spec.space(), source, "$.space");
+        try {
+            Optimizers.checkName(spec.optimizer().name());
+        } catch (IllegalArgumentException e) {
+            throw err(source, "$.optimizer", e.getMessage());
+        }
+        try {
+            Schedulers.create(spec.scheduler());
+        } catch (IllegalArgumentException e) {
+            throw err(source, "$.scheduler", e.getMessage());
+        }
+        if (spec.scheduler().batchSize() > 4096) {
+            throw err(source, "$.scheduler.batch_size", "at most 4096 trials can run at once, got " + spec.scheduler().batchSize());
+        }
+        if (spec.budget() == null) {
+            throw err(source, "$.budget", "missing; how many trials should the experiment run?");
+        }
+        if (spec.budget() < 1 || spec.budget() > 10_000_000) {
+            throw err(source, "$.budget", "must be between 1 and 10000000, got " + spec.budget());
+        }
+        if (spec.objective() == null) {
+            throw err(source, "$.objective", "missing; say what a trial computes ({\"type\":\"builtin\",...} or {\"type\":\"command\",...})");
+        }
+        validateObjective(spec.objective(), spec.space(), source);
+    }
+
+    private static void validateObjective(ObjectiveSpec objective, SearchSpace space, String source) {
+        if (objective instanceof ObjectiveSpec.Builtin b) {
+            BuiltinFunctions.Function f;
+            try {
+                f = BuiltinFunctions.get(b.function());
+            } catch (IllegalArgumentException e) {
+                throw err(source, "$.objective.function", e.getMessage());
+            }
+            Set<String> numeric = space.params().stream().filter(p -> !(p instanceof dev.orchard.engine.space.ChoiceParam c) || c.numeric())
+                    .map(Param::name).collect(Collectors.toSet());
+            List<String> missing = f.params().stream().filter(p -> !numeric.contains(p)).toList();
+            if (!missing.isEmpty()) {
+                throw err(source, "$.objective.function", f.name() + " needs numeric parameters " + f.params()
+                        + "; the space lacks " + missing);
+            }
+            if (b.curveSteps() < 0 || b.curveSteps() > 100_000) {
+                throw err(source, "$.objective.curve_steps", "must be between 0 and 100000, got " + b.curveSteps());
+            }
+            if (b.delayMs() < 0 || b.delayMs() > 3_600_000) {
+                throw err(source, "$.objective.delay_ms", "must be between 0 and 3600000, got " + b.delayMs());
+            }
+        } else if (objective instanceof ObjectiveSpec.Command c) {
+            if (c.command().isEmpty() || c.command().get(0).isBlank()) {
+                throw err(source, "$.objective.command", "missing or empty; give the program to run and its arguments");
+            }
+            Set<String> known = new TreeSet<>(space.params().stream().map(Param::name).toList());
+            known.addAll(CommandLine.BUILTIN_PLACEHOLDERS);
+            for (int i = 0; i < c.command().size(); i++) {
+                try {
+                    for (String name : CommandLine.placeholders(c.command().get(i))) {
+                        if (!known.contains(name)) {
+                            throw new IllegalArgumentException("{" + name + "} is not a parameter; known: " + known);
+                        }
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw err(source, "$.objective.command[" + i + "]", e.getMessage());
+                }
+            }
+            if (c.metric().isBlank()) {
+                throw err(source, "$.objective.metric", "must name the reported metric that is the trial's value");
+            }
+            if (c.timeoutSeconds() != null && !(c.timeoutSeconds() > 0)) {
+                throw err(source, "$.objective.timeout_seconds", "must be a positive number of seconds, got " + c.timeoutSeconds());
+            }
+        }
+    }
+
+    private static void validateSpace(SearchSpace space, String source, String at) {
+        try {
+            space.validate();
+        } catch (SpaceException e) {
+            int index = -1;
+            for (int i = 0; i < space.params().size(); i++) {
+                Param p = space.params().get(i);
+                if (p != null && p.name() != null && p.name().equals(e.param())) {
+                    index = i;
+                    break;
+                }
+                if (p == null || p.name() == null || p.name().isBlank()) {
+                    index = index < 0 ? i : index;
+                }
+            }
+            String path = index >= 0 ? at + ".params[" + index + "]" : at + ".params";
+            throw err(source, path, e.getMessage());
+        }
+    }
+
+    static SpecException err(String source, String path, String problem) {
+        return new SpecException(source, 0, 0, path, problem, null);
+    }
+
+    static String readText(Path file) {
+        try {
+            if (Files.size(file) > 50L * 1024 * 1024) {
+                throw new SpecException(file.toString(), 0, 0, "", "larger than 50 MB; not a spec file", null);
+            }
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new SpecException(file.toString(), 0, 0, "", "no such file", e);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new SpecException(file.toString(), 0, 0, "", "not UTF-8 text", e);
+        } catch (IOException e) {
+            throw new SpecException(file.toString(), 0, 0, "", "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses JSON text into a tree with syntax errors located by line and column. */
+    public static JsonNode tree(String text, String source) {
+        try {
+            JsonNode n = Json.SPEC.readTree(text);
+            if (n == null || n.isMissingNode()) {
+                throw new SpecException(source, 0, 0, "", "empty; expected a JSON object", null);
+            }
+            return n;
+        } catch (JsonProcessingException e) {
+            throw translate(e, source);
+        }
+    }
+
+    /** Binds JSON text to a type, translating Jackson's errors into ones that say where and what. */
+    public static <T> T bind(String text, String source, Class<T> type) {
+        try {
+            T value = Json.SPEC.readValue(text, type);
+            if (value == null) {
+                throw new SpecException(source, 0, 0, "$", "is null; expected a JSON object", null);
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw translate(e, source);
+        }
+    }
+
+    static SpecException translate(JsonProcessingException e, String source) {
+        JsonLocation loc = e.getLocation();
+        int line = loc == null ? 0 : loc.getLineNr();
+        int col = loc == null ? 0 : loc.getColumnNr();
+        String path = e instanceof JsonMappingException m ? path(m.getPath()) : "";
+        String problem;
+        if (e instanceof UnrecognizedPropertyException u) {
+            var known = u.getKnownPropertyIds() == null ? List.of() : u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+            problem = "unknown property '" + u.getPropertyName() + "'" + (known.isEmpty() ? "" : "; expected one of " + known);
+        } else if (e instanceof InvalidTypeIdException t) {
+            problem = t.getTypeId() == null ? "missing \"type\"" + typeHint(t) : "unknown type '" + t.getTypeId() + "'" + typeHint(t);
+        } else if (e instanceof ValueInstantiationException v && v.getCause() != null) {
+            problem = v.getCause().getMessage();
+        } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            problem = "expected " + friendly(m.getTargetType()) + ": " + firstLine(e.getOriginalMessage());
+        } else if (e instanceof DatabindException) {
+            problem = firstLine(e.getOriginalMessage());
+        } else {
+            problem = "invalid JSON: " + firstLine(e.getOriginalMessage());
+        }
+        return new SpecException(source, line, col, path, problem, e);
+    }
+
+    private static String typeHint(InvalidTypeIdException t) {
+        if (t.getBaseType() != null && t.getBaseType().getRawClass() == Param.class) {
+            return "; a parameter's type is one of uniform, log_uniform, int, choice";
+        }
+        if (t.getBaseType() != null && t.getBaseType().getRawClass() == ObjectiveSpec.class) {
+            return "; an objective's type is builtin or command";
+        }
+        return "";
+    }
+
+    private static String friendly(Class<?> c) {
+        if (c == int.class || c == Integer.class || c == long.class || c == Long.class) {
+            return "an integer";
+        }
+        if (c == double.class || c == Double.class) {
+            return "a number";
+        }
+        if (c == String.class) {
+            return "a string";
+        }
+        if (c == boolean.class || c == Boolean.class) {
+            return "true or false";
+        }
+        if (List.class.isAssignableFrom(c)) {
+            return "a list";
+        }
+        return "a " + c.getSimpleName();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "malformed";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+
+    static String path(List<JsonMappingException.Reference> refs) {
+        StringBuilder b = new StringBuilder("$");
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null) {
+                b.append('.').append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                b.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return b.toString();
+    }
+}

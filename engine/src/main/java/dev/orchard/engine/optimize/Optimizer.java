@@ -1,0 +1,28 @@
+package dev.orchard.engine.optimize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What to try next, in ask/tell form. An optimizer is created for one search space, direction and seed (see
+ * {@link OptimizerContext}); the caller numbers the trials. Implementations need not be thread-safe: the engine
+ * calls one optimizer from one thread at a time.
+ */
+public interface Optimizer {
+
+    /** Up to {@code n} configurations to evaluate next (n ≥ 1); fewer only when the space is exhausted. */
+    List<Map<String, Object>> suggest(int n);
+
+    /** Tells the result of a trial; throws {@link IllegalArgumentException} for an invalid observation. */
+    void observe(Observation observation);
+
+    /**
+     * Everything needed to continue after a restart: {@code restore(state())} on a fresh optimizer of the same
+     * context, after re-observing the same history, makes it suggest what this one would.
+     */
+    JsonNode state();
+
+    void restore(JsonNode state);
+}

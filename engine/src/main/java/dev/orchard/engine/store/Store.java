@@ -1,0 +1,414 @@
+package dev.orchard.engine.store;
+
+import dev.orchard.engine.json.Json;
+import dev.orchard.engine.trial.Direction;
+import dev.orchard.engine.trial.ExperimentStatus;
+import dev.orchard.engine.trial.MetricPoint;
+import dev.orchard.engine.trial.Trial;
+import dev.orchard.engine.trial.TrialState;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.h2.api.ErrorCode;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The history database: one H2 file, its schema kept by Flyway migrations. Only one process may open a file at a time
+ * (H2's file lock); a second gets a {@link StoreLockedException} that says so. Thread-safe: connections come from a
+ * small pool.
+ */
+public final class Store implements AutoCloseable {
+    private final Path file;
+    private final JdbcConnectionPool pool;
+
+    private Store(Path file, JdbcConnectionPool pool) {
+        this.file = file;
+        this.pool = pool;
+    }
+
+    /**
+     * Opens (creating if needed) the database at {@code path} ({@code history} or {@code history.mv.db}), migrates its
+     * schema, and marks experiments that were running when their engine died as interrupted.
+     */
+    public static Store open(Path path) {
+        Path base = basePath(path);
+        try {
+            Files.createDirectories(base.toAbsolutePath().getParent());
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot create the folder of database " + base + ": " + e.getMessage(), e);
+        }
+        String url = "jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "orchard", "");
+        pool.setMaxConnections(16);
+        try (Connection c = pool.getConnection()) {
+            c.isValid(1);
+        } catch (SQLException e) {
+            pool.dispose();
+            throw translateOpen(base, e);
+        }
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").loggers("slf4j").load().migrate();
+        } catch (FlywayException e) {
+            pool.dispose();
+            throw new StoreException("cannot migrate database " + file(base) + ": " + e.getMessage()
+                    + " (is it a database of a newer Orchard?)", e);
+        }
+        Store s = new Store(base, pool);
+        s.markInterrupted();
+        return s;
+    }
+
+    /** The database file's name without H2's {@code .mv.db} suffix. */
+    static Path basePath(Path path) {
+        String name = path.getFileName().toString();
+        return name.endsWith(".mv.db") ? path.resolveSibling(name.substring(0, name.length() - 6)) : path;
+    }
+
+    private static String file(Path base) {
+        return base + ".mv.db";
+    }
+
+    private static StoreException translateOpen(Path base, SQLException e) {
+        if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
+            return new StoreLockedException("database " + file(base) + " is in use by another Orchard process; "
+                    + "close that process (or its workbench) first, or use another database with --db", e);
+        }
+        if (e.getErrorCode() == ErrorCode.FILE_CORRUPTED_1 || e.getErrorCode() == ErrorCode.FILE_VERSION_ERROR_1) {
+            return new StoreException("database " + file(base) + " is damaged or not an Orchard database: " + e.getMessage(), e);
+        }
+        return new StoreException("cannot open database " + file(base) + ": " + e.getMessage(), e);
+    }
+
+    /** Where the database lives (without {@code .mv.db}). */
+    public Path path() {
+        return file;
+    }
+
+    private void markInterrupted() {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE experiment SET status = ?, message = ?, updated_at = ? WHERE status IN (?, ?, ?, ?)")) {
+            ps.setString(1, ExperimentStatus.INTERRUPTED.name());
+            ps.setString(2, "the engine stopped while this experiment ran");
+            ps.setObject(3, now());
+            ps.setString(4, ExperimentStatus.RUNNING.name());
+            ps.setString(5, ExperimentStatus.PAUSING.name());
+            ps.setString(6, ExperimentStatus.PAUSED.name());
+            ps.setString(7, ExperimentStatus.STOPPING.name());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot update database " + file(file) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Inserts an experiment and returns its id. */
+    public long createExperiment(Optional<Long> parentId, String name, String kind, Direction direction, String specJson,
+                                 Optional<String> baseDir, ExperimentStatus status) {
+        try (Connection c = pool.getConnection()) {
+            return insertExperiment(c, parentId, name, kind, direction, specJson, baseDir, status, Optional.empty(), now(), now());
+        } catch (SQLException e) {
+            throw new StoreException("cannot store experiment '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static long insertExperiment(Connection c, Optional<Long> parentId, String name, String kind, Direction direction,
+                                         String specJson, Optional<String> baseDir, ExperimentStatus status,
+                                         Optional<String> message, OffsetDateTime created, OffsetDateTime updated) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO experiment(parent_id, name, kind, direction, spec_json, "
+                + "base_dir, status, message, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+            if (parentId.isPresent()) {
+                ps.setLong(1, parentId.get());
+            } else {
+                ps.setNull(1, Types.BIGINT);
+            }
+            ps.setString(2, name);
+            ps.setString(3, kind);
+            ps.setString(4, direction.name());
+            ps.setString(5, specJson);
+            ps.setString(6, baseDir.orElse(null));
+            ps.setString(7, status.name());
+            ps.setString(8, message.orElse(null));
+            ps.setObject(9, created);
+            ps.setObject(10, updated);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /** Stores a batch in one transaction; nothing of it is stored if any part fails. */
+    public void write(WriteBatch batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                writeTrials(c, batch.trials());
+                writeMetrics(c, batch.metrics());
+                writeEvents(c, batch.events());
+                writeStatuses(c, batch.statuses());
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot write to database " + file(file) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeStatuses(Connection c, Map<Long, WriteBatch.Status> statuses) throws SQLException {
+        if (statuses.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE experiment SET status = ?, message = ?, updated_at = ? WHERE id = ?")) {
+            for (var e : statuses.entrySet()) {
+                ps.setString(1, e.getValue().status().name());
+                ps.setString(2, e.getValue().message());
+                ps.setObject(3, now());
+                ps.setLong(4, e.getKey());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void writeTrials(Connection c, java.util.Collection<Trial> trials) throws SQLException {
+        if (trials.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("MERGE INTO trial(experiment_id, number, params_json, state, trial_value, "
+                + "last_step, error, started_at, finished_at) KEY(experiment_id, number) VALUES (?,?,?,?,?,?,?,?,?)")) {
+            for (Trial t : trials) {
+                bindTrial(ps, t);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void bindTrial(PreparedStatement ps, Trial t) throws SQLException {
+        ps.setLong(1, t.experimentId());
+        ps.setInt(2, t.number());
+        ps.setString(3, Json.write(t.params()));
+        ps.setString(4, t.state().name());
+        if (t.value().isPresent()) {
+            ps.setDouble(5, t.value().getAsDouble());
+        } else {
+            ps.setNull(5, Types.DOUBLE);
+        }
+        ps.setLong(6, t.lastStep());
+        ps.setString(7, t.error().orElse(null));
+        ps.setObject(8, t.startedAt() == null ? null : t.startedAt().atOffset(java.time.ZoneOffset.UTC));
+        ps.setObject(9, t.finishedAt().map(i -> i.atOffset(java.time.ZoneOffset.UTC)).orElse(null));
+    }
+
+    private static void writeMetrics(Connection c, List<WriteBatch.Metrics> metrics) throws SQLException {
+        if (metrics.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO metric(experiment_id, trial, step, name, metric_value, wall_time) VALUES (?,?,?,?,?,?)")) {
+            for (WriteBatch.Metrics m : metrics) {
+                for (var v : m.values().entrySet()) {
+                    ps.setLong(1, m.experimentId());
+                    ps.setInt(2, m.trial());
+                    ps.setLong(3, m.step());
+                    ps.setString(4, v.getKey());
+                    ps.setDouble(5, v.getValue());
+                    ps.setLong(6, m.wallTimeMillis());
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void writeEvents(Connection c, List<WriteBatch.Event> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO event(experiment_id, trial, kind, payload_json, at) VALUES (?,?,?,?,?)")) {
+            for (WriteBatch.Event e : events) {
+                ps.setLong(1, e.experimentId());
+                if (e.trial() >= 0) {
+                    ps.setInt(2, e.trial());
+                } else {
+                    ps.setNull(2, Types.INTEGER);
+                }
+                ps.setString(3, e.kind());
+                ps.setString(4, e.payloadJson());
+                ps.setObject(5, Instant.ofEpochMilli(e.atMillis()).atOffset(java.time.ZoneOffset.UTC));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static final String SUMMARY = "SELECT e.*, "
+            + "(SELECT COUNT(*) FROM trial t WHERE t.experiment_id = e.id) AS n_trials, "
+            + "(SELECT COUNT(*) FROM trial t WHERE t.experiment_id = e.id AND t.state = 'COMPLETED') AS n_completed, "
+            + "(SELECT COUNT(*) FROM trial t WHERE t.experiment_id = e.id AND t.state = 'FAILED') AS n_failed, "
+            + "(SELECT MIN(trial_value) FROM trial t WHERE t.experiment_id = e.id AND t.state = 'COMPLETED') AS v_min, "
+            + "(SELECT MAX(trial_value) FROM trial t WHERE t.experiment_id = e.id AND t.state = 'COMPLETED') AS v_max "
+            + "FROM experiment e";
+
+    /** Every experiment, newest first, with trial counts and best value. */
+    public List<ExperimentSummary> experiments() {
+        return query(SUMMARY + " ORDER BY e.id DESC", ps -> {
+        }, Store::summary);
+    }
+
+    public Optional<ExperimentSummary> summary(long id) {
+        return query(SUMMARY + " WHERE e.id = ?", ps -> ps.setLong(1, id), Store::summary).stream().findFirst();
+    }
+
+    public Optional<ExperimentRecord> experiment(long id) {
+        return query("SELECT * FROM experiment WHERE id = ?", ps -> ps.setLong(1, id), Store::experimentRow).stream().findFirst();
+    }
+
+    /** The trials of an experiment by number. */
+    public List<Trial> trials(long experimentId) {
+        return query("SELECT * FROM trial WHERE experiment_id = ? ORDER BY number", ps -> ps.setLong(1, experimentId), Store::trialRow);
+    }
+
+    /** Every metric point of an experiment, by trial and step. */
+    public List<MetricPoint> metrics(long experimentId) {
+        return query("SELECT trial, step, name, metric_value, wall_time FROM metric WHERE experiment_id = ? ORDER BY trial, step, name",
+                ps -> ps.setLong(1, experimentId), Store::metricRow);
+    }
+
+    public List<MetricPoint> metrics(long experimentId, int trial) {
+        return query("SELECT trial, step, name, metric_value, wall_time FROM metric WHERE experiment_id = ? AND trial = ? ORDER BY step, name",
+                ps -> {
+                    ps.setLong(1, experimentId);
+                    ps.setInt(2, trial);
+                }, Store::metricRow);
+    }
+
+    /** Number of event rows of an experiment. */
+    public int eventCount(long experimentId) {
+        return query("SELECT COUNT(*) FROM event WHERE experiment_id = ?", ps -> ps.setLong(1, experimentId), rs -> rs.getInt(1)).get(0);
+    }
+
+    public Optional<ExperimentArchive> archive(long id) {
+        return experiment(id).map(e -> new ExperimentArchive(e, trials(id), metrics(id)));
+    }
+
+    /** Stores an archived experiment under a new id, all or nothing; returns the id. */
+    public long importArchive(ExperimentArchive archive) {
+        ExperimentRecord e = archive.experiment();
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                long id = insertExperiment(c, Optional.empty(), e.name(), e.kind(), e.direction(), e.specJson(), e.baseDir(),
+                        e.status(), e.message(), e.createdAt().atOffset(java.time.ZoneOffset.UTC), now());
+                List<Trial> trials = archive.trials().stream().map(t -> new Trial(id, t.number(), t.params(), t.state(),
+                        t.value(), t.lastStep(), t.error(), t.startedAt(), t.finishedAt())).toList();
+                writeTrials(c, trials);
+                var metrics = archive.metrics().stream().map(m -> new WriteBatch.Metrics(id, m.trial(), m.step(),
+                        Map.of(m.name(), m.value()), m.wallTimeMillis())).toList();
+                writeMetrics(c, metrics);
+                writeEvents(c, List.of(new WriteBatch.Event(id, -1, "imported", Json.write(Map.of("from_id", e.id())),
+                        System.currentTimeMillis())));
+                c.commit();
+                return id;
+            } catch (SQLException | RuntimeException ex) {
+                c.rollback();
+                throw ex;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException ex) {
+            throw new StoreException("cannot import experiment '" + e.name() + "' into " + file(file) + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                var out = new ArrayList<T>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read database " + file(file) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ExperimentSummary summary(ResultSet rs) throws SQLException {
+        ExperimentRecord e = experimentRow(rs);
+        double best = e.direction() == Direction.MINIMIZE ? rs.getDouble("v_min") : rs.getDouble("v_max");
+        boolean none = rs.wasNull();
+        return new ExperimentSummary(e, rs.getInt("n_trials"), rs.getInt("n_completed"), rs.getInt("n_failed"),
+                none ? OptionalDouble.empty() : OptionalDouble.of(best));
+    }
+
+    private static ExperimentRecord experimentRow(ResultSet rs) throws SQLException {
+        long parent = rs.getLong("parent_id");
+        Optional<Long> parentId = rs.wasNull() ? Optional.empty() : Optional.of(parent);
+        return new ExperimentRecord(rs.getLong("id"), parentId, rs.getString("name"), rs.getString("kind"),
+                Direction.valueOf(rs.getString("direction")), rs.getString("spec_json"),
+                Optional.ofNullable(rs.getString("base_dir")), ExperimentStatus.valueOf(rs.getString("status")),
+                Optional.ofNullable(rs.getString("message")), instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+
+    private static Trial trialRow(ResultSet rs) throws SQLException {
+        double v = rs.getDouble("trial_value");
+        OptionalDouble value = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(v);
+        return new Trial(rs.getLong("experiment_id"), rs.getInt("number"), Json.readMap(rs.getString("params_json")),
+                TrialState.valueOf(rs.getString("state")), value, rs.getLong("last_step"),
+                Optional.ofNullable(rs.getString("error")), instant(rs, "started_at"),
+                Optional.ofNullable(rs.getObject("finished_at", OffsetDateTime.class)).map(OffsetDateTime::toInstant));
+    }
+
+    private static MetricPoint metricRow(ResultSet rs) throws SQLException {
+        return new MetricPoint(rs.getInt(1), rs.getLong(2), rs.getString(3), rs.getDouble(4), rs.getLong(5));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? Instant.EPOCH : t.toInstant();
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(java.time.ZoneOffset.UTC);
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+        // H2 closes the database with its last connection; a final SHUTDOWN would also compact, which we skip for speed.
+    }
+}

@@ -1,0 +1,30 @@
+package dev.orchard.engine.store;
+
+import dev.orchard.engine.trial.ExperimentStatus;
+import dev.orchard.engine.trial.Trial;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes collected over a short interval, stored in one transaction. Trials are upserted (the latest snapshot of each
+ * wins), so a trial that started and finished inside one batch costs one row write.
+ */
+public record WriteBatch(Map<Long, Status> statuses, Collection<Trial> trials, List<Metrics> metrics, List<Event> events) {
+
+    public record Status(ExperimentStatus status, String message) {
+    }
+
+    /** Values reported by one trial at one step. */
+    public record Metrics(long experimentId, int trial, long step, Map<String, Double> values, long wallTimeMillis) {
+    }
+
+    /** A row of the event log; {@code trial} is -1 for experiment-level events. */
+    public record Event(long experimentId, int trial, String kind, String payloadJson, long atMillis) {
+    }
+
+    public boolean isEmpty() {
+        return statuses.isEmpty() && trials.isEmpty() && metrics.isEmpty() && events.isEmpty();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.orchard.engine.trial;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * One evaluation of a configuration, as stored and shown. {@code number} counts from 0 within its experiment.
+ */
+public record Trial(long experimentId, int number, Map<String, Object> params, TrialState state, OptionalDouble value,
+                    long lastStep, Optional<String> error, Instant startedAt, Optional<Instant> finishedAt) {
+
+    public Trial {
+        params = Map.copyOf(params);
+    }
+
+    public static Trial started(long experimentId, int number, Map<String, Object> params, Instant at) {
+        return new Trial(experimentId, number, params, TrialState.RUNNING, OptionalDouble.empty(), -1,
+                Optional.empty(), at, Optional.empty());
+    }
+
+    public Trial finish(TrialState state, OptionalDouble value, long lastStep, Optional<String> error, Instant at) {
+        return new Trial(experimentId, number, params, state, value, lastStep, error, startedAt, Optional.of(at));
+    }
+}
