@@ -50,6 +50,11 @@ public final class Orchard implements AutoCloseable {
         return new Orchard(Store.open(db));
     }
 
+    /** A throw-away database in memory; trial logs go under {@code scratch}. */
+    public static Orchard openInMemory(Path scratch) {
+        return new Orchard(Store.openInMemory(scratch));
+    }
+
     /**
      * The default database: {@code $ORCHARD_HOME/history}, else {@code $XDG_DATA_HOME/orchard/history}, else
      * {@code ~/.local/share/orchard/history} (on Windows {@code %LOCALAPPDATA%\Orchard\history}).

@@ -182,7 +182,7 @@ public final class Specs {
         return new SpecException(source, 0, 0, path, problem, null);
     }
 
-    static String readText(Path file) {
+    public static String readText(Path file) {
         try {
             if (Files.size(file) > 50L * 1024 * 1024) {
                 throw new SpecException(file.toString(), 0, 0, "", "larger than 50 MB; not a spec file", null);
@@ -237,7 +237,10 @@ public final class Specs {
         } else if (e instanceof ValueInstantiationException v && v.getCause() != null) {
             problem = v.getCause().getMessage();
         } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-            problem = "expected " + friendly(m.getTargetType()) + ": " + firstLine(e.getOriginalMessage());
+            String original = firstLine(e.getOriginalMessage());
+            problem = original.startsWith("Cannot map `null`") || original.startsWith("Missing required creator property")
+                    ? "missing or null; expected " + friendly(m.getTargetType())
+                    : "expected " + friendly(m.getTargetType()) + ": " + original;
         } else if (e instanceof DatabindException) {
             problem = firstLine(e.getOriginalMessage());
         } else {

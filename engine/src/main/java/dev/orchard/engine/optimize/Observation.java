@@ -12,7 +12,7 @@ import java.util.OptionalDouble;
 public record Observation(int trial, Map<String, Object> params, TrialState state, OptionalDouble value) {
 
     public Observation {
-        params = Map.copyOf(params);
+        params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
         if (!state.finished()) {
             throw new IllegalArgumentException("trial " + trial + ": an observation needs a final state, got " + state.wire());
         }

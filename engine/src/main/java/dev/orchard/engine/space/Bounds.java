@@ -14,5 +14,8 @@ final class Bounds {
         if (!(low < high)) {
             throw new SpaceException(name, "low must be less than high, got low=" + low + " high=" + high);
         }
+        if (!Double.isFinite(high - low)) {
+            throw new SpaceException(name, "the range [" + low + ", " + high + "] is too wide to sample (high - low overflows)");
+        }
     }
 }

@@ -11,7 +11,8 @@ import java.util.Objects;
 public record ChoiceParam(String name, List<Object> values) implements Param {
 
     public ChoiceParam {
-        values = values == null ? List.of() : List.copyOf(values);
+        // not List.copyOf: it throws a bare NullPointerException on a null value, which validate() reports clearly
+        values = values == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(values));
     }
 
     @Override

@@ -10,6 +10,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record IntParam(String name, long low, long high, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean log)
         implements Param {
 
+    /** JSON form: {@code log} may be left out (false). */
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public static IntParam json(@com.fasterxml.jackson.annotation.JsonProperty("name") String name,
+                                @com.fasterxml.jackson.annotation.JsonProperty(value = "low", required = true) long low,
+                                @com.fasterxml.jackson.annotation.JsonProperty(value = "high", required = true) long high,
+                                @com.fasterxml.jackson.annotation.JsonProperty("log") Boolean log) {
+        return new IntParam(name, low, high, log != null && log);
+    }
+
+    /** 2^53: beyond it not every integer is a double, and high - low + 1 could overflow. */
+    private static final long MAX_EXACT = 1L << 53;
+
     @Override
     public Object fromUnit(double u) {
         double x = Param.clampUnit(u);
@@ -45,6 +57,10 @@ public record IntParam(String name, long low, long high, @JsonInclude(JsonInclud
     public void validate() {
         if (name == null || name.isBlank()) {
             throw new SpaceException(null, "a parameter has no name");
+        }
+        if (low < -MAX_EXACT || high > MAX_EXACT) {
+            throw new SpaceException(name, "int bounds must lie within ±2^53 (integers a JSON number holds exactly), got low="
+                    + low + " high=" + high);
         }
         if (low > high) {
             throw new SpaceException(name, "low must not exceed high, got low=" + low + " high=" + high);

@@ -35,10 +35,12 @@ import java.util.OptionalDouble;
 public final class Store implements AutoCloseable {
     private final Path file;
     private final JdbcConnectionPool pool;
+    private final boolean inMemory;
 
-    private Store(Path file, JdbcConnectionPool pool) {
+    private Store(Path file, JdbcConnectionPool pool, boolean inMemory) {
         this.file = file;
         this.pool = pool;
+        this.inMemory = inMemory;
     }
 
     /**
@@ -52,7 +54,19 @@ public final class Store implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new StoreException("cannot create the folder of database " + base + ": " + e.getMessage(), e);
         }
-        String url = "jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+        return open(base, "jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE");
+    }
+
+    /**
+     * A database in memory only, gone when closed: for benchmarks' baselines and throw-away runs. Trial logs go to
+     * {@code scratch}.
+     */
+    public static Store openInMemory(Path scratch) {
+        String name = "orchard-" + java.util.UUID.randomUUID();
+        return open(scratch.resolve(name), "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+    }
+
+    private static Store open(Path base, String url) {
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "orchard", "");
         pool.setMaxConnections(16);
         try (Connection c = pool.getConnection()) {
@@ -68,7 +82,7 @@ public final class Store implements AutoCloseable {
             throw new StoreException("cannot migrate database " + file(base) + ": " + e.getMessage()
                     + " (is it a database of a newer Orchard?)", e);
         }
-        Store s = new Store(base, pool);
+        Store s = new Store(base, pool, url.startsWith("jdbc:h2:mem:"));
         s.markInterrupted();
         return s;
     }
@@ -408,6 +422,13 @@ public final class Store implements AutoCloseable {
 
     @Override
     public void close() {
+        if (inMemory) {
+            try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN");
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
         pool.dispose();
         // H2 closes the database with its last connection; a final SHUTDOWN would also compact, which we skip for speed.
     }

@@ -12,7 +12,7 @@ public record Trial(long experimentId, int number, Map<String, Object> params, T
                     long lastStep, Optional<String> error, Instant startedAt, Optional<Instant> finishedAt) {
 
     public Trial {
-        params = Map.copyOf(params);
+        params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     }
 
     public static Trial started(long experimentId, int number, Map<String, Object> params, Instant at) {

@@ -1,0 +1,72 @@
+package dev.orchard.engine.cli;
+
+import dev.orchard.engine.bench.TrialThroughput;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures, never pass/fail).",
+        subcommands = {BenchCommand.Trials.class})
+final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec cmd;
+
+    @Override
+    public void run() {
+        cmd.commandLine().usage(cmd.commandLine().getOut());
+    }
+
+    @Command(name = "trials", mixinStandardHelpOptions = true,
+            description = {"Trials per second of a persisted random-search sweep of an in-process objective that reports",
+                    "intermediate values, against the same sweep on an in-memory database."})
+    static final class Trials implements Callable<Integer> {
+        @Option(names = "--trials", defaultValue = "2000", description = "Trials per sweep (default ${DEFAULT-VALUE}).")
+        int trials;
+
+        @Option(names = "--steps", defaultValue = "10", description = "Intermediate values per trial (default ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--slots", defaultValue = "1", description = "Trials at once (batch size; default ${DEFAULT-VALUE}).")
+        int slots;
+
+        @Option(names = "--repeats", defaultValue = "5", description = "Timed runs per storage (default ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec cmd;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = cmd.commandLine().getOut();
+            Path scratch = Files.createTempDirectory("orchard-bench");
+            try {
+                var r = TrialThroughput.measure(trials, steps, slots, repeats, scratch);
+                out.printf(Locale.ROOT, "%-10s %6s %8s %10s %12s%n", "storage", "trials", "seconds", "trials/s", "metric rows");
+                for (var run : r.file()) {
+                    print(out, run);
+                }
+                for (var run : r.memory()) {
+                    print(out, run);
+                }
+                out.printf(Locale.ROOT, "median: h2-file %.0f trials/s, h2-memory %.0f trials/s, file/memory = %.2f%n",
+                        r.medianFile(), r.medianMemory(), r.medianFile() / r.medianMemory());
+            } finally {
+                try (var walk = Files.walk(scratch)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            out.flush();
+            return 0;
+        }
+
+        private static void print(PrintWriter out, TrialThroughput.Run run) {
+            out.printf(Locale.ROOT, "%-10s %6d %8.3f %10.0f %12d%n", run.storage(), run.trials(), run.seconds(), run.trialsPerSecond(), run.metricRows());
+        }
+    }
+}

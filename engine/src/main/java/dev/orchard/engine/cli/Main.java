@@ -1,0 +1,82 @@
+package dev.orchard.engine.cli;
+
+import dev.orchard.engine.json.SpecException;
+import dev.orchard.engine.store.StoreException;
+import dev.orchard.engine.store.StoreLockedException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** {@code orchard}: the command-line face of the engine. */
+@Command(name = "orchard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Orchard: define, run, watch and keep machine-learning experiments.",
+        subcommands = {RunCommand.class, ValidateCommand.class, ListCommand.class, ShowCommand.class, ExportCommand.class,
+                ImportCommand.class, AskTellCommand.class, OptimizersCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Exit codes: 0 done, 1 failed, 2 bad input (usage or file), 3 database in use. */
+    static final int FAILED = 1;
+    static final int BAD_INPUT = 2;
+    static final int LOCKED = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code (the CLI tests call this). */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** Runs a command line with its output and errors going to the given writers. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            PrintWriter err = line.getErr();
+            if (ex instanceof SpecException) {
+                err.println("orchard: " + ex.getMessage());
+                return BAD_INPUT;
+            }
+            if (ex instanceof StoreLockedException) {
+                err.println("orchard: " + ex.getMessage());
+                return LOCKED;
+            }
+            if (ex instanceof StoreException || ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+                    || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+                err.println("orchard: " + ex.getMessage());
+                return ex instanceof IllegalArgumentException ? BAD_INPUT : FAILED;
+            }
+            err.println("orchard: unexpected error: " + ex);
+            ex.printStackTrace(err);
+            return FAILED;
+        });
+        return cl;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"orchard " + (v == null ? "development build" : v), "Java " + System.getProperty("java.version")};
+        }
+    }
+}

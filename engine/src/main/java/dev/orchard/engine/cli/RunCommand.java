@@ -1,0 +1,115 @@
+package dev.orchard.engine.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orchard.engine.events.EngineEvent;
+import dev.orchard.engine.experiment.ExperimentSpec;
+import dev.orchard.engine.experiment.Orchard;
+import dev.orchard.engine.experiment.Sweep;
+import dev.orchard.engine.json.ArchiveJson;
+import dev.orchard.engine.json.Specs;
+import dev.orchard.engine.store.ExperimentSummary;
+import dev.orchard.engine.trial.ExperimentStatus;
+import dev.orchard.engine.trial.Trial;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs an experiment spec (or the spec inside an export file) and stores every trial.",
+                "Ctrl+C stops the sweep cleanly: running trials end, everything is stored."})
+final class RunCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "SPEC", description = "Experiment spec (orchard.experiment/1) or export file (orchard.export/1).")
+    Path specFile;
+
+    @Mixin
+    DbOption db;
+
+    @Option(names = "--budget", paramLabel = "N", description = "Override the spec's number of trials.")
+    Integer budget;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Override the spec's seed.")
+    Long seed;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec cmd;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = cmd.commandLine().getOut();
+        ExperimentSpec spec = read(specFile);
+        if (budget != null) {
+            spec = spec.withBudget(budget);
+        }
+        if (seed != null) {
+            spec = spec.withSeed(seed);
+        }
+        Specs.validate(spec, specFile.toString());
+        Path baseDir = specFile.toAbsolutePath().getParent();
+        try (Orchard orchard = db.open()) {
+            ProgressLine progress = new ProgressLine(System.err, spec.name(), spec.budget(), System.console() != null);
+            AtomicInteger finished = new AtomicInteger();
+            Sweep[] holder = new Sweep[1];
+            AutoCloseable sub = orchard.events().subscribe(e -> {
+                if (!quiet && e instanceof EngineEvent.TrialFinished && holder[0] != null && e.experimentId() == holder[0].experimentId()) {
+                    progress.update(finished.incrementAndGet(), bestText(holder[0]), false);
+                }
+            });
+            Sweep sweep = orchard.start(spec, baseDir);
+            holder[0] = sweep;
+            Thread hook = new Thread(() -> {
+                sweep.stop();
+                try {
+                    sweep.await(java.time.Duration.ofSeconds(20));
+                    orchard.flush();
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "orchard-ctrl-c");
+            Runtime.getRuntime().addShutdownHook(hook);
+            ExperimentStatus status = sweep.await();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is already running
+            }
+            sub.close();
+            orchard.flush();
+            if (!quiet) {
+                progress.finish(sweep.finishedTrials(), bestText(sweep));
+            }
+            ExperimentSummary s = orchard.summary(sweep.experimentId()).orElseThrow();
+            out.printf("experiment %d '%s' %s: %d trials (%d completed, %d failed)%n", sweep.experimentId(), spec.name(),
+                    status.wire(), s.trials(), s.completed(), s.failed());
+            sweep.best().ifPresentOrElse(
+                    b -> out.printf("best value %s at trial %d: %s%n", Format.number(b.value()), b.number(), Format.params(b.params())),
+                    () -> out.println("no trial completed"));
+            out.printf("database %s.mv.db%n", orchard.database());
+            out.flush();
+            return status == ExperimentStatus.FAILED ? Main.FAILED : 0;
+        }
+    }
+
+    private static String bestText(Sweep s) {
+        return s.best().map(Trial::value).map(v -> "best " + Format.number(v)).orElse("best -");
+    }
+
+    /** A spec file, or an export file whose embedded spec is run again. */
+    static ExperimentSpec read(Path file) {
+        String text = Specs.readText(file);
+        JsonNode tree = Specs.tree(text, file.toString());
+        if (ArchiveJson.isArchive(tree)) {
+            return Specs.parse(ArchiveJson.parse(text, file.toString()).experiment().specJson(), file.toString());
+        }
+        return Specs.parse(text, file.toString());
+    }
+}

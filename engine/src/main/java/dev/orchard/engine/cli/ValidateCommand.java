@@ -1,0 +1,38 @@
+package dev.orchard.engine.cli;
+
+import dev.orchard.engine.experiment.ExperimentSpec;
+import dev.orchard.engine.json.SpecException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Checks experiment specs without running anything; each problem names the file and the JSON path.")
+final class ValidateCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "SPEC", arity = "1..*", description = "Spec files to check.")
+    List<Path> files;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec cmd;
+
+    @Override
+    public Integer call() {
+        int bad = 0;
+        for (Path f : files) {
+            try {
+                ExperimentSpec s = RunCommand.read(f);
+                cmd.commandLine().getOut().printf("%s: ok (%s: %d parameters, optimizer %s, %d trials)%n", f, s.name(),
+                        s.space().dimension(), s.optimizer().name(), s.budget());
+            } catch (SpecException e) {
+                cmd.commandLine().getErr().println(e.getMessage());
+                bad++;
+            }
+        }
+        cmd.commandLine().getOut().flush();
+        return bad == 0 ? 0 : Main.BAD_INPUT;
+    }
+}

@@ -1,0 +1,176 @@
+package dev.orchard.engine.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchard.engine.json.Json;
+import dev.orchard.engine.optimize.Observation;
+import dev.orchard.engine.optimize.Optimizer;
+import dev.orchard.engine.trial.Direction;
+import dev.orchard.engine.trial.TrialState;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * The ask/tell protocol of DESIGN.md over JSON lines: one request object a line in, one answer object a line out.
+ * <pre>
+ * {"op":"ask"}                                  → {"trial":0,"params":{...}}
+ * {"op":"tell","trial":0,"value":1.5}           → {"ok":true}
+ * {"op":"tell","trial":0,"state":"failed"}      → {"ok":true}
+ * {"op":"tell","trial":0,"state":"pruned","value":0.7} → {"ok":true}
+ * {"op":"best"}                                 → {"trial":N,"params":{...},"value":V}
+ * </pre>
+ * A bad line is answered with {@code {"error":"..."}} and the session goes on; end of input ends it.
+ */
+public final class AskTellSession {
+    private static final int MAX_LINE = 1_000_000;
+
+    private final Optimizer optimizer;
+    private final Direction direction;
+    private final Map<Integer, Map<String, Object>> pending = new HashMap<>();
+    private final Map<Integer, Map<String, Object>> told = new HashMap<>();
+    private int next;
+    private int bestTrial = -1;
+    private double bestValue;
+
+    public AskTellSession(Optimizer optimizer, Direction direction) {
+        this.optimizer = optimizer;
+        this.direction = direction;
+    }
+
+    /** Serves until end of input; each answer is flushed at once so a client can wait for it. */
+    public void serve(BufferedReader in, PrintStream out) throws IOException {
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.isBlank()) {
+                continue;
+            }
+            out.println(handle(line));
+            out.flush();
+        }
+    }
+
+    /** Answers one request line. */
+    public String handle(String line) {
+        try {
+            return Json.write(answer(line));
+        } catch (ProtocolException e) {
+            return Json.write(Map.of("error", e.getMessage()));
+        } catch (RuntimeException e) {
+            return Json.write(Map.of("error", "internal error: " + e));
+        }
+    }
+
+    private ObjectNode answer(String line) {
+        if (line.length() > MAX_LINE) {
+            throw new ProtocolException("line longer than " + MAX_LINE + " characters");
+        }
+        JsonNode req;
+        try {
+            req = Json.WIRE.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new ProtocolException("not JSON: " + e.getOriginalMessage());
+        }
+        if (req == null || !req.isObject()) {
+            throw new ProtocolException("expected a JSON object like {\"op\":\"ask\"}");
+        }
+        JsonNode op = req.get("op");
+        if (op == null || !op.isTextual()) {
+            throw new ProtocolException("missing \"op\"; expected one of ask, tell, best");
+        }
+        return switch (op.asText()) {
+            case "ask" -> ask();
+            case "tell" -> tell(req);
+            case "best" -> best();
+            case "report" -> throw new ProtocolException("report needs a scheduler to decide; this session runs without one");
+            default -> throw new ProtocolException("unknown op '" + op.asText() + "'; expected one of ask, tell, best");
+        };
+    }
+
+    private ObjectNode ask() {
+        var configs = optimizer.suggest(1);
+        if (configs.isEmpty()) {
+            throw new ProtocolException("the search space is exhausted: every configuration was suggested");
+        }
+        int trial = next++;
+        pending.put(trial, configs.get(0));
+        ObjectNode out = Json.object().put("trial", trial);
+        out.set("params", Json.tree(configs.get(0)));
+        return out;
+    }
+
+    private ObjectNode tell(JsonNode req) {
+        JsonNode t = req.get("trial");
+        if (t == null || !t.isIntegralNumber() || !t.canConvertToInt()) {
+            throw new ProtocolException("tell needs \"trial\": the integer number that ask returned");
+        }
+        int trial = t.asInt();
+        Map<String, Object> params = pending.get(trial);
+        if (params == null) {
+            throw new ProtocolException(told.containsKey(trial) ? "trial " + trial + " was already told"
+                    : "unknown trial " + trial + "; ask first");
+        }
+        TrialState state = TrialState.COMPLETED;
+        JsonNode s = req.get("state");
+        if (s != null) {
+            if (!s.isTextual()) {
+                throw new ProtocolException("\"state\" must be a string: completed, failed or pruned");
+            }
+            try {
+                state = TrialState.parse(s.asText());
+            } catch (IllegalArgumentException e) {
+                throw new ProtocolException(e.getMessage());
+            }
+            if (state != TrialState.COMPLETED && state != TrialState.FAILED && state != TrialState.PRUNED) {
+                throw new ProtocolException("\"state\" must be completed, failed or pruned, got " + s.asText());
+            }
+        }
+        OptionalDouble value = OptionalDouble.empty();
+        JsonNode v = req.get("value");
+        if (v != null && !v.isNull()) {
+            if (!v.isNumber()) {
+                throw new ProtocolException("\"value\" must be a number, got " + v);
+            }
+            if (!Double.isFinite(v.asDouble())) {
+                throw new ProtocolException("\"value\" must be finite, got " + v.asText()
+                        + "; tell a diverged trial as {\"op\":\"tell\",\"trial\":" + trial + ",\"state\":\"failed\"}");
+            }
+            value = OptionalDouble.of(v.asDouble());
+        }
+        if (state == TrialState.FAILED) {
+            value = OptionalDouble.empty();
+        } else if (value.isEmpty()) {
+            throw new ProtocolException("tell of a " + state.wire() + " trial needs \"value\"");
+        }
+        optimizer.observe(new Observation(trial, params, state, value));
+        pending.remove(trial);
+        told.put(trial, params);
+        if (state == TrialState.COMPLETED && (bestTrial < 0 || direction.better(value.getAsDouble(), bestValue))) {
+            bestTrial = trial;
+            bestValue = value.getAsDouble();
+        }
+        return Json.object().put("ok", true);
+    }
+
+    private ObjectNode best() {
+        if (bestTrial < 0) {
+            throw new ProtocolException("no completed trial yet");
+        }
+        ObjectNode out = Json.object().put("trial", bestTrial);
+        out.set("params", Json.tree(told.get(bestTrial)));
+        out.put("value", bestValue);
+        return out;
+    }
+
+    /** A request that cannot be served; its message is the answer's "error". */
+    static final class ProtocolException extends RuntimeException {
+        ProtocolException(String message) {
+            super(message);
+        }
+    }
+}

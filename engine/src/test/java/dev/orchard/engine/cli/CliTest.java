@@ -1,0 +1,175 @@
+package dev.orchard.engine.cli;
+
+import dev.orchard.engine.experiment.Orchard;
+import dev.orchard.engine.json.ArchiveJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI end to end: in-process for most commands, as a real second process where stdin or locking matter. */
+class CliTest {
+    static final Path ROOT = Path.of(System.getProperty("orchard.repo.root", "..")).toAbsolutePath().normalize();
+    static final Path SAMPLE = ROOT.resolve("sample-projects/branin-quickstart/experiment.json");
+
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** Runs the CLI in a new JVM with the test's class path. */
+    static Result process(List<String> input, String... args) throws Exception {
+        var cmd = new ArrayList<String>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        try (var w = new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8)) {
+            input.forEach(w::println);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, err);
+    }
+
+    @Test
+    void runListShowExportImport() throws Exception {
+        String db = tmp.resolve("h/history").toString();
+        Result run = cli("run", SAMPLE.toString(), "--db", db, "--budget", "12", "--quiet");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("experiment 1 'branin-quickstart' completed: 12 trials (12 completed, 0 failed)")
+                .contains("best value");
+
+        Result list = cli("list", "--db", db);
+        assertThat(list.code()).isZero();
+        assertThat(list.out()).contains("branin-quickstart").contains("completed").containsPattern("\\b12\\b");
+
+        Result show = cli("show", "1", "--db", db, "--trials", "3");
+        assertThat(show.out()).contains("trials 12: 12 completed, 0 failed").contains("… 9 more");
+
+        Path export = tmp.resolve("out/exp1.json");
+        Result ex = cli("export", "1", "-o", export.toString(), "--db", db);
+        assertThat(ex.code()).as(ex.err()).isZero();
+        var archive = ArchiveJson.read(export);
+        assertThat(archive.trials()).hasSize(12);
+        assertThat(archive.metrics()).hasSize(12 * 10);
+
+        String db2 = tmp.resolve("other/history").toString();
+        Result imp = cli("import", export.toString(), "--db", db2);
+        assertThat(imp.code()).as(imp.err()).isZero();
+        assertThat(imp.out()).contains("as experiment 1 'branin-quickstart' (12 trials)");
+        try (Orchard o = Orchard.open(Path.of(db2))) {
+            assertThat(o.trials(1)).hasSize(12);
+            assertThat(o.metrics(1)).hasSize(120);
+        }
+
+        // An export file runs again as a spec.
+        Result rerun = cli("run", export.toString(), "--db", db, "--budget", "4", "--quiet");
+        assertThat(rerun.code()).as(rerun.err()).isZero();
+        assertThat(rerun.out()).contains("experiment 2");
+    }
+
+    @Test
+    void validateReportsWhereTheProblemIs() throws Exception {
+        assertThat(cli("validate", SAMPLE.toString()).out()).contains("ok (branin-quickstart: 2 parameters, optimizer sobol, 64 trials)");
+        Path bad = tmp.resolve("bad.json");
+        Files.writeString(bad, Files.readString(SAMPLE).replace("\"high\": 10", "\"high\": -10"));
+        Result r = cli("validate", bad.toString());
+        assertThat(r.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(r.err()).contains(bad.toString()).contains("$.space.params[0]").contains("'x1'").contains("low must be less than high");
+
+        Path syntax = tmp.resolve("syntax.json");
+        Files.writeString(syntax, "{\n  \"format\": \"orchard.experiment/1\",\n  \"name\": \"x\" \"oops\"\n}");
+        Result s = cli("validate", syntax.toString());
+        assertThat(s.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(s.err()).contains(syntax + ":3:");
+
+        Path unknown = tmp.resolve("unknown.json");
+        Files.writeString(unknown, Files.readString(SAMPLE).replace("\"sobol\"", "\"hyperopt\""));
+        assertThat(cli("run", unknown.toString(), "--db", tmp.resolve("db").toString()).err())
+                .contains("$.optimizer").contains("unknown optimizer 'hyperopt'").contains("random").contains("sobol");
+        assertThat(cli("validate", tmp.resolve("missing.json").toString()).err()).contains("no such file");
+    }
+
+    @Test
+    void unknownExperimentAndHelp() {
+        String db = tmp.resolve("history").toString();
+        Result r = cli("show", "42", "--db", db);
+        assertThat(r.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(r.err()).contains("no experiment with id 42");
+        for (String c : List.of("run", "validate", "list", "show", "export", "import", "ask-tell", "optimizers", "bench")) {
+            Result h = cli(c, "--help");
+            assertThat(h.code()).as(c).isZero();
+            assertThat(h.out()).as(c).contains("Usage: orchard " + c);
+        }
+        assertThat(cli("optimizers").out()).contains("random").contains("sobol");
+        assertThat(cli("list", "--db", db).out()).contains("no experiments");
+    }
+
+    @Test
+    void importOfABrokenFileStoresNothing() throws Exception {
+        String db = tmp.resolve("history").toString();
+        assertThat(cli("run", SAMPLE.toString(), "--db", db, "--budget", "4", "--quiet").code()).isZero();
+        Path export = tmp.resolve("e.json");
+        assertThat(cli("export", "1", "-o", export.toString(), "--db", db).code()).isZero();
+        Path broken = tmp.resolve("broken.json");
+        Files.writeString(broken, Files.readString(export).replaceFirst("\"state\" : \"completed\"", "\"state\" : \"exploded\""));
+        Result r = cli("import", broken.toString(), "--db", db);
+        assertThat(r.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(r.err()).contains("$.trials[0].state").contains("exploded");
+        assertThat(cli("list", "--db", db).out().lines().filter(l -> l.contains("branin-quickstart")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void askTellSpeaksJsonLinesInARealProcess() throws Exception {
+        Path space = tmp.resolve("space.json");
+        Files.writeString(space, "{\"params\":[{\"name\":\"x1\",\"type\":\"uniform\",\"low\":-5,\"high\":10},"
+                + "{\"name\":\"lr\",\"type\":\"log_uniform\",\"low\":1e-5,\"high\":1},"
+                + "{\"name\":\"depth\",\"type\":\"int\",\"low\":1,\"high\":3},"
+                + "{\"name\":\"act\",\"type\":\"choice\",\"values\":[\"relu\",\"tanh\"]}]}");
+        Result r = process(List.of("{\"op\":\"ask\"}", "{\"op\":\"ask\"}", "garbage", "{\"op\":\"tell\",\"trial\":0,\"value\":1.5}",
+                        "{\"op\":\"tell\",\"trial\":1,\"state\":\"failed\"}", "{\"op\":\"tell\",\"trial\":7,\"value\":1}", "{\"op\":\"best\"}"),
+                "ask-tell", "--space", space.toString(), "--optimizer", "sobol", "--seed", "7");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(7);
+        assertThat(lines.get(0)).startsWith("{\"trial\":0,\"params\":{\"x1\":");
+        assertThat(lines.get(2)).startsWith("{\"error\":\"not JSON");
+        assertThat(lines.get(3)).isEqualTo("{\"ok\":true}");
+        assertThat(lines.get(4)).isEqualTo("{\"ok\":true}");
+        assertThat(lines.get(5)).contains("unknown trial 7");
+        assertThat(lines.get(6)).startsWith("{\"trial\":0,").endsWith("\"value\":1.5}");
+
+        Result bad = process(List.of(), "ask-tell", "--space", space.toString(), "--optimizer", "nope");
+        assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(bad.err()).contains("unknown optimizer 'nope'; valid optimizers: random, sobol");
+    }
+
+    @Test
+    void aSecondProcessOnTheSameDatabaseGetsAClearMessage() throws Exception {
+        Path db = tmp.resolve("history");
+        try (Orchard held = Orchard.open(db)) {
+            Result r = process(List.of(), "list", "--db", db.toString());
+            assertThat(r.code()).isEqualTo(Main.LOCKED);
+            assertThat(r.err()).contains("is in use by another Orchard process").doesNotContain("at org.h2");
+        }
+    }
+
+}
