@@ -94,14 +94,14 @@ public final class CommandRunner implements TrialRunner {
         } catch (IOException ignored) {
             // nothing to do
         }
-        boolean[] timedOut = {false};
+        // set by the watchdog thread, read by this one: needs a memory barrier, not a plain array slot
+        var timedOut = new java.util.concurrent.atomic.AtomicBoolean();
         long deadline = timeout.map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
         ScheduledFuture<?> watch = WATCHDOG.scheduleWithFixedDelay(() -> {
             if (!process.isAlive()) {
                 return;
             }
-            if (System.nanoTime() > deadline && !timedOut[0]) {
-                timedOut[0] = true;
+            if (System.nanoTime() > deadline && timedOut.compareAndSet(false, true)) {
                 terminateTree(process, grace);
             } else if (ctx.stopRequested()) {
                 terminateTree(process, grace);
@@ -149,8 +149,8 @@ public final class CommandRunner implements TrialRunner {
             if (ctx.stopRequested()) {
                 return TrialResult.stopped(step);
             }
-            if (timedOut[0]) {
-                return TrialResult.failed("timed out after " + timeout.get().toSeconds() + " s" + tailText(tail), step);
+            if (timedOut.get()) {
+                return TrialResult.failed("timed out after " + seconds(timeout.get()) + " s" + tailText(tail), step);
             }
             if (code != 0) {
                 return TrialResult.failed("exit code " + code + tailText(tail), step);
@@ -176,6 +176,11 @@ public final class CommandRunner implements TrialRunner {
                 terminateTree(process, Duration.ZERO);
             }
         }
+    }
+
+    private static String seconds(Duration d) {
+        double s = d.toMillis() / 1000.0;
+        return s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
     }
 
     private static String tailText(ArrayDeque<String> tail) {

@@ -25,6 +25,8 @@ import java.util.function.Consumer;
 public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryRecorder.class);
     private static final int MAX_BATCH = 50_000;
+    private static final int LINGER_BELOW = 2_000;
+    private static final long LINGER_MS = 20;
     private static final EngineEvent POISON = new EngineEvent.ExperimentStatusChanged(-1, null, null);
 
     private final Store store;
@@ -75,6 +77,10 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
                     continue;
                 }
                 drained.add(first);
+                if (queue.size() < LINGER_BELOW) {
+                    // A trickle of events: wait a moment so one transaction carries many (commits dominate otherwise).
+                    Thread.sleep(LINGER_MS);
+                }
                 queue.drainTo(drained, MAX_BATCH);
                 boolean stop = drained.remove(POISON);
                 try {

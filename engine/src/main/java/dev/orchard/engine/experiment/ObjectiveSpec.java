@@ -26,6 +26,14 @@ public sealed interface ObjectiveSpec {
      */
     @JsonInclude(JsonInclude.Include.NON_DEFAULT)
     record Builtin(String function, int curveSteps, long delayMs) implements ObjectiveSpec {
+        /** JSON form: {@code curve_steps} and {@code delay_ms} may be left out (0). */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static Builtin json(@com.fasterxml.jackson.annotation.JsonProperty("function") String function,
+                                   @com.fasterxml.jackson.annotation.JsonProperty("curve_steps") Integer curveSteps,
+                                   @com.fasterxml.jackson.annotation.JsonProperty("delay_ms") Long delayMs) {
+            return new Builtin(function, curveSteps == null ? 0 : curveSteps, delayMs == null ? 0 : delayMs);
+        }
+
         @Override
         public String metric() {
             return "value";

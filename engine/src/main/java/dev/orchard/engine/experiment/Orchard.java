@@ -121,6 +121,7 @@ public final class Orchard implements AutoCloseable {
 
     /** Starts a sweep whose trials run a Java objective in-process (the spec's own objective is recorded, not run). */
     public Sweep start(ExperimentSpec spec, Objective objective) {
+        Specs.validateRun(spec, spec.name() == null ? "experiment" : spec.name());
         return start(spec, Optional.empty(), new InProcessRunner(objective));
     }
 

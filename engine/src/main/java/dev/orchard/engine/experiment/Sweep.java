@@ -218,7 +218,7 @@ public final class Sweep {
                 } else if (stopRequested) {
                     if (status != ExperimentStatus.STOPPING) {
                         // Wake trials that sleep or wait; command trials are terminated by their watchdog.
-                        running.values().forEach(r -> r.future.cancel(true));
+                        stopRunning();
                     }
                     setStatus(ExperimentStatus.STOPPING, null);
                 } else if (paused) {
@@ -246,7 +246,7 @@ public final class Sweep {
             end = ExperimentStatus.FAILED;
             message = e.getMessage() == null ? e.toString() : e.getMessage();
             stopRequested = true;
-            running.values().forEach(r -> r.control.stop = true);
+            stopRunning();
             drainRunning();
         }
         workers.shutdownNow();
@@ -287,7 +287,26 @@ public final class Sweep {
         }
     }
 
+    /**
+     * Asks every running trial to stop and wakes those that sleep or wait. A trial whose task has not begun yet is
+     * ended here: cancelling a task that never ran would otherwise leave it running forever in the sweep's eyes.
+     */
+    private void stopRunning() {
+        for (Running r : running.values()) {
+            r.control.stop = true;
+            if (r.control.claimed.compareAndSet(false, true)) {
+                r.future.cancel(false);
+                inbox.add(new Finished(r.trial, TrialResult.stopped(-1)));
+            } else {
+                r.future.cancel(true);
+            }
+        }
+    }
+
     private void runTrial(Trial trial, TrialControl tc) {
+        if (!tc.claimed.compareAndSet(false, true)) {
+            return; // stopped before it began: the control thread has ended it
+        }
         TrialResult result;
         try {
             result = runner.run(new Context(trial, tc));
@@ -334,6 +353,8 @@ public final class Sweep {
     /** Per-trial stop flag, set by {@link #stop()} through the sweep. */
     private static final class TrialControl {
         volatile boolean stop;
+        /** Taken by whichever comes first: the worker that runs the trial, or a stop before it began. */
+        final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
     }
 
     private final class Context implements TrialContext {

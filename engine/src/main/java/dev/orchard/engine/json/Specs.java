@@ -76,6 +76,15 @@ public final class Specs {
 
     /** Checks the content of a bound spec; throws {@link SpecException} naming the JSON path. */
     public static void validate(ExperimentSpec spec, String source) {
+        validateRun(spec, source);
+        if (spec.objective() == null) {
+            throw err(source, "$.objective", "missing; say what a trial computes ({\"type\":\"builtin\",...} or {\"type\":\"command\",...})");
+        }
+        validateObjective(spec.objective(), spec.space(), source);
+    }
+
+    /** Checks everything but the objective (for sweeps whose objective is Java code). */
+    public static void validateRun(ExperimentSpec spec, String source) {
         if (spec.name() == null || spec.name().isBlank()) {
             throw err(source, "$.name", "missing; give the experiment a name");
         }
@@ -105,10 +114,6 @@ public final class Specs {
         if (spec.budget() < 1 || spec.budget() > 10_000_000) {
             throw err(source, "$.budget", "must be between 1 and 10000000, got " + spec.budget());
         }
-        if (spec.objective() == null) {
-            throw err(source, "$.objective", "missing; say what a trial computes ({\"type\":\"builtin\",...} or {\"type\":\"command\",...})");
-        }
-        validateObjective(spec.objective(), spec.space(), source);
     }
 
     private static void validateObjective(ObjectiveSpec objective, SearchSpace space, String source) {
@@ -218,6 +223,20 @@ public final class Specs {
                 throw new SpecException(source, 0, 0, "$", "is null; expected a JSON object", null);
             }
             return value;
+        } catch (MismatchedInputException e) {
+            // Jackson builds a record before it reports unknown properties, so a misspelt "lowx" would surface as a
+            // missing "low". Bind again leniently about missing values to report the misspelling itself instead.
+            if (!(e instanceof UnrecognizedPropertyException)) {
+                try {
+                    Json.SPEC.readerFor(type).without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                            .readValue(text);
+                } catch (UnrecognizedPropertyException unknown) {
+                    throw translate(unknown, source);
+                } catch (JsonProcessingException | RuntimeException ignored) {
+                    // no misspelling behind it: report the original problem
+                }
+            }
+            throw translate(e, source);
         } catch (JsonProcessingException e) {
             throw translate(e, source);
         }

@@ -8,7 +8,12 @@ import java.util.Objects;
  * One of a list of values (strings, numbers or booleans, all of one kind). Numeric choices are ordered: the unit
  * interval is cut into equal cells in the given order, so neighbouring cells hold neighbouring values.
  */
-public record ChoiceParam(String name, List<Object> values) implements Param {
+public record ChoiceParam(String name, List<Object> values,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Condition when) implements Param {
+
+    public ChoiceParam(String name, List<Object> values) {
+        this(name, values, null);
+    }
 
     public ChoiceParam {
         // not List.copyOf: it throws a bare NullPointerException on a null value, which validate() reports clearly

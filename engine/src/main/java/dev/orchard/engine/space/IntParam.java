@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * The unit interval is cut into {@code high - low + 1} equal cells (in log space for log), one per value, so every value
  * is equally likely under uniform sampling of the cube.
  */
-public record IntParam(String name, long low, long high, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean log)
+public record IntParam(String name, long low, long high, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean log,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Condition when)
         implements Param {
 
     /** JSON form: {@code log} may be left out (false). */
@@ -15,8 +16,13 @@ public record IntParam(String name, long low, long high, @JsonInclude(JsonInclud
     public static IntParam json(@com.fasterxml.jackson.annotation.JsonProperty("name") String name,
                                 @com.fasterxml.jackson.annotation.JsonProperty(value = "low", required = true) long low,
                                 @com.fasterxml.jackson.annotation.JsonProperty(value = "high", required = true) long high,
-                                @com.fasterxml.jackson.annotation.JsonProperty("log") Boolean log) {
-        return new IntParam(name, low, high, log != null && log);
+                                @com.fasterxml.jackson.annotation.JsonProperty("log") Boolean log,
+                                @com.fasterxml.jackson.annotation.JsonProperty("when") Condition when) {
+        return new IntParam(name, low, high, log != null && log, when);
+    }
+
+    public IntParam(String name, long low, long high, boolean log) {
+        this(name, low, high, log, null);
     }
 
     /** 2^53: beyond it not every integer is a double, and high - low + 1 could overflow. */
@@ -29,10 +35,15 @@ public record IntParam(String name, long low, long high, @JsonInclude(JsonInclud
             // cells in log space over [low, high + 1): value k owns [log k, log(k+1)).
             double v = Math.exp(Math.log(low) + x * (Math.log(high + 1.0) - Math.log(low)));
             long k = (long) Math.floor(v);
-            return Math.max(low, Math.min(high, k));
+            return boxed(Math.max(low, Math.min(high, k)));
         }
         long k = low + (long) Math.floor(x * (high - low + 1));
-        return Math.max(low, Math.min(high, k));
+        return boxed(Math.max(low, Math.min(high, k)));
+    }
+
+    /** Integer where it fits, as JSON readers give it back, so stored and live configurations are equal. */
+    private static Object boxed(long v) {
+        return v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? (Object) (int) v : (Object) v;
     }
 
     @Override

@@ -1,7 +1,12 @@
 package dev.orchard.engine.space;
 
 /** A positive real number whose logarithm is uniform in [log low, log high] (learning rates, regularisation). */
-public record LogUniformParam(String name, double low, double high) implements Param {
+public record LogUniformParam(String name, double low, double high,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Condition when) implements Param {
+
+    public LogUniformParam(String name, double low, double high) {
+        this(name, low, high, null);
+    }
 
     @Override
     public Object fromUnit(double u) {

@@ -30,6 +30,14 @@ public sealed interface Param permits UniformParam, LogUniformParam, IntParam, C
     /** Number of distinct values, or {@code Long.MAX_VALUE} for a continuous parameter. */
     long cardinality();
 
+    /** The JSON {@code "when"}: null for a parameter that is always active. */
+    Condition when();
+
+    /** The condition under which this parameter is active; empty when it always is. */
+    default java.util.Optional<Condition> condition() {
+        return java.util.Optional.ofNullable(when());
+    }
+
     static double clampUnit(double u) {
         if (Double.isNaN(u)) {
             throw new IllegalArgumentException("unit coordinate is NaN");

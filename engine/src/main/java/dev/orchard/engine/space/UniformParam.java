@@ -1,11 +1,17 @@
 package dev.orchard.engine.space;
 
 /** A real number uniform in [low, high]. */
-public record UniformParam(String name, double low, double high) implements Param {
+public record UniformParam(String name, double low, double high,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Condition when) implements Param {
+
+    public UniformParam(String name, double low, double high) {
+        this(name, low, high, null);
+    }
 
     @Override
     public Object fromUnit(double u) {
-        return low + Param.clampUnit(u) * (high - low);
+        // clamped: low + 1.0 * (high - low) can round to just above high
+        return Math.min(high, Math.max(low, low + Param.clampUnit(u) * (high - low)));
     }
 
     @Override

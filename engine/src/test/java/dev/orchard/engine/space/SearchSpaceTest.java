@@ -16,10 +16,10 @@ class SearchSpaceTest {
     void intLogCellsAreEqualInLogSpace() {
         var p = new IntParam("width", 1, 1023, true);
         // value k owns [log k, log(k+1)): half of the cube goes to 1..31, the other half to 32..1023
-        assertThat(p.fromUnit(0.0)).isEqualTo(1L);
-        assertThat(p.fromUnit(1.0)).isEqualTo(1023L);
-        assertThat(p.fromUnit(0.4999)).isEqualTo(31L);
-        assertThat(p.fromUnit(0.5001)).isEqualTo(32L);
+        assertThat(p.fromUnit(0.0)).isEqualTo(1);
+        assertThat(p.fromUnit(1.0)).isEqualTo(1023);
+        assertThat(p.fromUnit(0.4999)).isEqualTo(31);
+        assertThat(p.fromUnit(0.5001)).isEqualTo(32);
         // the cell of 1 is as wide as the cells of 2 and 3 together (log 2 = log 4 - log 2)
         double l = Math.log(1024);
         assertThat(p.toUnit(1L)).isCloseTo(Math.log(2) / 2 / l, within(1e-12));
@@ -30,13 +30,13 @@ class SearchSpaceTest {
     void intLinearCellsAreEqual() {
         var p = new IntParam("depth", 1, 4, false);
         assertThat(List.of(0.0, 0.24, 0.25, 0.5, 0.74, 0.75, 1.0).stream().map(p::fromUnit).toList())
-                .containsExactly(1L, 1L, 2L, 3L, 3L, 4L, 4L);
+                .containsExactly(1, 1, 2, 3, 3, 4, 4);
         assertThat(p.toUnit(1)).isEqualTo(0.125);
         assertThat(p.toUnit(4L)).isEqualTo(0.875);
         assertThat(p.cardinality()).isEqualTo(4);
         var single = new IntParam("one", 7, 7, false);
         single.validate();
-        assertThat(single.fromUnit(0.3)).isEqualTo(7L);
+        assertThat(single.fromUnit(0.3)).isEqualTo(7);
     }
 
     @Test
@@ -109,7 +109,7 @@ class SearchSpaceTest {
         assertThat(List.copyOf(c.keySet())).containsExactly("x", "lr", "depth", "act");
         assertThat((Double) c.get("x")).isCloseTo(2.5, within(1e-12));
         assertThat((Double) c.get("lr")).isCloseTo(Math.sqrt(1e-5), within(1e-12));
-        assertThat(c.get("depth")).isEqualTo(2L);
+        assertThat(c.get("depth")).isEqualTo(2);
         assertThat(c.get("act")).isEqualTo("tanh");
         double[] u = space.toUnit(c);
         assertThat(u[0]).isCloseTo(0.5, within(1e-12));

@@ -1,0 +1,105 @@
+package dev.orchard.app.shell;
+
+import dev.orchard.app.history.ExperimentsView;
+import dev.orchard.app.history.ExperimentsViewModel;
+import dev.orchard.app.support.Async;
+import dev.orchard.app.support.Messages;
+import dev.orchard.app.sweep.RunViewModel;
+import dev.orchard.engine.experiment.Orchard;
+import javafx.application.Platform;
+import javafx.scene.image.Image;
+import javafx.stage.Stage;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Puts the workbench together over one {@link Orchard}: the background executor, the event pump, the view-models and
+ * the main view. The app and the UI tests build it the same way. It does not own (or close) the Orchard.
+ */
+public final class Workbench implements AutoCloseable {
+    private final ExecutorService background;
+    private final EventPump pump;
+    private final Messages messages = new Messages();
+    private final RunViewModel run;
+    private final ExperimentsViewModel experiments;
+    private final ShellViewModel shell;
+    private final MainView view;
+
+    /** Must be called on the FX thread. */
+    public Workbench(Orchard orchard, FileDialogs dialogs, Theme theme) {
+        AtomicInteger n = new AtomicInteger();
+        background = Executors.newFixedThreadPool(3, r -> {
+            Thread t = new Thread(r, "orchard-ui-background-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        Async async = new Async(background, Platform::runLater);
+        run = new RunViewModel(orchard, async, messages);
+        experiments = new ExperimentsViewModel(orchard, async, messages);
+        shell = new ShellViewModel(orchard, async, messages, run, theme);
+        pump = new EventPump(orchard.events(), Platform::runLater, EventPump.DEFAULT_FRAME);
+        pump.addListener(run::onEvents);
+        pump.addListener(experiments::onEvents);
+
+        // Selecting an experiment shows it; whatever is on display (a new sweep too) is selected in the list.
+        experiments.selectedIdProperty().addListener((o, a, id) -> {
+            if (id.longValue() >= 0 && id.longValue() != run.displayedIdProperty().get()) {
+                run.show(id.longValue());
+            }
+        });
+        run.displayedIdProperty().addListener((o, a, id) -> experiments.selectedIdProperty().set(id.longValue()));
+        view = new MainView(shell, run, new ExperimentsView(experiments), messages, dialogs);
+        experiments.refresh();
+    }
+
+    /** Shows the main window on {@code stage}. */
+    public void show(Stage stage) {
+        show(stage, 1360, 860);
+    }
+
+    /** Shows the main window on {@code stage} with a scene of the given size. */
+    public void show(Stage stage, double width, double height) {
+        stage.setScene(view.scene(width, height));
+        stage.titleProperty().bind(shell.titleProperty());
+        var icon = Workbench.class.getResource("/dev/orchard/ui/icons/orchard-64.png");
+        if (icon != null) {
+            stage.getIcons().add(new Image(icon.toExternalForm()));
+        }
+        stage.setMinWidth(900);
+        stage.setMinHeight(560);
+        stage.show();
+    }
+
+    public ShellViewModel shell() {
+        return shell;
+    }
+
+    public RunViewModel run() {
+        return run;
+    }
+
+    public ExperimentsViewModel experiments() {
+        return experiments;
+    }
+
+    public MainView view() {
+        return view;
+    }
+
+    public Messages messages() {
+        return messages;
+    }
+
+    public EventPump pump() {
+        return pump;
+    }
+
+    /** Stops delivering events and the background work (running sweeps go on; closing the Orchard stops them). */
+    @Override
+    public void close() {
+        pump.close();
+        background.shutdownNow();
+    }
+}
