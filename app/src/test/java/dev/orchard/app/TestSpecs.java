@@ -21,7 +21,10 @@ public final class TestSpecs {
         return Specs.read(sampleFile());
     }
 
-    /** The sample with another budget and a per-trial delay (ms), 10 curve steps. */
+    /**
+     * The sample with another budget and a per-trial delay (ms), 10 curve steps. Keep the delay at least 1: a spec
+     * whose delay_ms is 0 is written without it and then does not read back (an engine bug, reported).
+     */
     public static ExperimentSpec sample(int budget, long delayMs) {
         return sample().withBudget(budget).withObjective(new ObjectiveSpec.Builtin("branin", 10, delayMs));
     }

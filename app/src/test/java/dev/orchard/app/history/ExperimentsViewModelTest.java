@@ -30,9 +30,9 @@ class ExperimentsViewModelTest {
             assertThat(vm.items()).isEmpty();
             assertThat(vm.loadedProperty().get()).isTrue();
 
-            Sweep a = orchard.start(TestSpecs.sample(4, 0).withName("first"), tmp);
+            Sweep a = orchard.start(TestSpecs.sample(4, 1).withName("first"), tmp);
             a.await();
-            Sweep b = orchard.start(TestSpecs.sample(6, 0).withName("second"), tmp);
+            Sweep b = orchard.start(TestSpecs.sample(6, 1).withName("second"), tmp);
             b.await();
             vm.onEvents(List.of(new EngineEvent.ExperimentStatusChanged(b.experimentId(), ExperimentStatus.COMPLETED, null)));
             assertThat(vm.items()).extracting(ExperimentItem::name).containsExactly("second", "first");
@@ -43,7 +43,7 @@ class ExperimentsViewModelTest {
             assertThat(vm.item(a.experimentId())).hasValueSatisfying(i -> assertThat(i.trials()).isEqualTo(4));
 
             // trial events refresh at most every TRIAL_REFRESH
-            Sweep c = orchard.start(TestSpecs.sample(2, 0).withName("third"), tmp);
+            Sweep c = orchard.start(TestSpecs.sample(2, 1).withName("third"), tmp);
             c.await();
             var trialEvent = List.of(new EngineEvent.TrialStarted(Trial.started(c.experimentId(), 0, Map.of(), Instant.now())));
             vm.onEvents(trialEvent);
