@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The optimizer by name with its settings. JSON: {@code "sobol"} or {@code {"name":"tpe", "n_startup": 10}}.
+ * The optimizer by name with its settings. JSON: {@code "sobol"} or {@code {"name":"tpe", "n_startup_trials": 10}}.
  */
 public record OptimizerSpec(String name, ObjectNode config) {
 

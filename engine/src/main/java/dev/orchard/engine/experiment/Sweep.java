@@ -341,10 +341,9 @@ public final class Sweep {
         unobserved.sort(Comparator.comparingInt(f -> f.trial.number()));
         for (Finished f : unobserved) {
             Trial t = f.trial;
-            if (t.state() == TrialState.STOPPED) {
-                continue; // cut short by the user: says nothing about the configuration
-            }
-            OptionalDouble v = t.state() == TrialState.FAILED ? OptionalDouble.empty() : t.value();
+            // Stopped trials (cut short by the user) are told too, without a value: they say nothing about the
+            // configuration, but an optimizer that tracks pending suggestions must learn they ended.
+            OptionalDouble v = t.state() == TrialState.FAILED || t.state() == TrialState.STOPPED ? OptionalDouble.empty() : t.value();
             optimizer.observe(new Observation(t.number(), t.params(), t.state(), v));
         }
         unobserved.clear();
