@@ -22,8 +22,8 @@ public final class TestSpecs {
     }
 
     /**
-     * The sample with another budget and a per-trial delay (ms), 10 curve steps. Keep the delay at least 1: a spec
-     * whose delay_ms is 0 is written without it and then does not read back (an engine bug, reported).
+     * The sample with another budget and a per-trial delay (ms), 10 curve steps. The tests keep the delay at least 1:
+     * engines before the fix of FAIL_ON_NULL_FOR_PRIMITIVES wrote a delay_ms of 0 into exports they could not read.
      */
     public static ExperimentSpec sample(int budget, long delayMs) {
         return sample().withBudget(budget).withObjective(new ObjectiveSpec.Builtin("branin", 10, delayMs));

@@ -32,7 +32,7 @@ public final class ExperimentsView {
         list.getStyleClass().add("experiment-list");
         list.setItems(vm.items());
         Label empty = new Label("No experiments yet");
-        empty.getStyleClass().add("placeholder");
+        empty.getStyleClass().add("empty-state");
         list.setPlaceholder(empty);
         list.setCellFactory(l -> new ItemCell());
         VBox.setVgrow(list, Priority.ALWAYS);
@@ -89,6 +89,7 @@ public final class ExperimentsView {
         private final Label status = new Label();
         private final Label trials = new Label();
         private final Label best = new Label();
+        private final javafx.scene.control.Tooltip tooltip = new javafx.scene.control.Tooltip();
         private final VBox box;
 
         ItemCell() {
@@ -124,13 +125,17 @@ public final class ExperimentsView {
             name.setText(item.name());
             id.setText("#" + item.id());
             status.setText(item.status().wire());
-            status.getStyleClass().removeIf(c -> c.startsWith("status-") && !c.equals("status-badge"));
-            status.getStyleClass().add("status-" + item.status().wire());
+            String cls = "status-" + item.status().wire();
+            if (!status.getStyleClass().contains(cls)) { // touch the classes only on a change: each touch restyles
+                status.getStyleClass().removeIf(c -> c.startsWith("status-") && !c.equals("status-badge"));
+                status.getStyleClass().add(cls);
+                status.applyCss(); // cells update during layout, after the CSS pass: style now, not next frame
+            }
             trials.setText(Format.count(item.trials(), "trial"));
             best.setText(item.best().isPresent() ? "best " + Format.value(item.best().getAsDouble()) : "");
-            setTooltip(new javafx.scene.control.Tooltip(item.name() + " (#" + item.id() + ")\ncreated "
-                    + WHEN.format(item.createdAt()) + "\n" + item.completed() + " completed, " + item.failed()
-                    + " failed · " + item.direction().wire()));
+            tooltip.setText(item.name() + " (#" + item.id() + ")\ncreated " + WHEN.format(item.createdAt()) + "\n"
+                    + Format.count(item.trials(), "trial") + " · " + item.direction().wire());
+            setTooltip(tooltip);
             setGraphic(box);
         }
     }

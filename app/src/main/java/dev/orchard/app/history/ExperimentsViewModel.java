@@ -5,6 +5,10 @@ import dev.orchard.app.support.ListMirror;
 import dev.orchard.app.support.Messages;
 import dev.orchard.engine.events.EngineEvent;
 import dev.orchard.engine.experiment.Orchard;
+import dev.orchard.engine.trial.Direction;
+import dev.orchard.engine.trial.ExperimentStatus;
+import dev.orchard.engine.trial.Trial;
+import dev.orchard.engine.trial.TrialState;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -15,6 +19,7 @@ import javafx.collections.ObservableList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
@@ -33,6 +38,7 @@ public final class ExperimentsViewModel {
     private final ObservableList<ExperimentItem> itemsView = FXCollections.unmodifiableObservableList(items);
     private final LongProperty selectedId = new SimpleLongProperty(this, "selectedId", -1);
     private final ReadOnlyBooleanWrapper loaded = new ReadOnlyBooleanWrapper(this, "loaded");
+    private final java.util.Map<Long, Tally> live = new java.util.HashMap<>();
     private boolean inFlight;
     private boolean again;
     private CompletableFuture<List<ExperimentItem>> current = CompletableFuture.completedFuture(List.of());
@@ -61,7 +67,7 @@ public final class ExperimentsViewModel {
             orchard.flush();
             return orchard.experiments().stream().map(ExperimentItem::of).toList();
         }, list -> {
-            ListMirror.update(items, list);
+            ListMirror.update(items, list.stream().map(this::merge).toList());
             loaded.set(true);
             done();
         }, e -> {
@@ -79,20 +85,81 @@ public final class ExperimentsViewModel {
         }
     }
 
-    /** Reacts to a batch of engine events (on the UI thread). */
+    /**
+     * Reacts to a batch of engine events (on the UI thread). Rows of experiments running here follow the events at
+     * once: a tally per experiment (status, trial count, best value) is kept from the events and merged into every
+     * store read, so a read that was taken before the latest events cannot show older numbers. The list is re-read
+     * when an experiment changes status, and at most every {@link #TRIAL_REFRESH} while trials start and finish.
+     */
     public void onEvents(List<? extends EngineEvent> batch) {
         boolean status = false;
         boolean trials = false;
+        java.util.Set<Long> touched = new java.util.HashSet<>();
         for (EngineEvent e : batch) {
-            if (e instanceof EngineEvent.ExperimentStatusChanged) {
+            long id = e.experimentId();
+            Tally t = live.getOrDefault(id, Tally.EMPTY);
+            if (e instanceof EngineEvent.ExperimentStatusChanged s) {
                 status = true;
-            } else if (e instanceof EngineEvent.TrialFinished || e instanceof EngineEvent.TrialStarted) {
+                live.put(id, t.with(s.status()));
+            } else if (e instanceof EngineEvent.TrialStarted s) {
                 trials = true;
+                live.put(id, t.with(s.trial(), direction(id)));
+            } else if (e instanceof EngineEvent.TrialFinished f) {
+                trials = true;
+                live.put(id, t.with(f.trial(), direction(id)));
+            } else {
+                continue;
+            }
+            touched.add(id);
+        }
+        for (int k = 0; k < items.size(); k++) {
+            ExperimentItem i = items.get(k);
+            if (touched.contains(i.id())) {
+                ExperimentItem merged = merge(i);
+                if (!merged.equals(i)) {
+                    items.set(k, merged);
+                }
             }
         }
         if (status || (trials && nanoTime.getAsLong() - lastRefresh >= TRIAL_REFRESH.toNanos())) {
             refresh();
         }
+    }
+
+    /** What this workbench saw of an experiment through events. */
+    private record Tally(Optional<ExperimentStatus> status, int trials, OptionalDouble best) {
+        static final Tally EMPTY = new Tally(Optional.empty(), 0, OptionalDouble.empty());
+
+        Tally with(ExperimentStatus s) {
+            return new Tally(Optional.of(s), trials, best);
+        }
+
+        Tally with(Trial t, Direction d) {
+            OptionalDouble b = best;
+            if (t.state() == TrialState.COMPLETED && t.value().isPresent()
+                    && (b.isEmpty() || d.better(t.value().getAsDouble(), b.getAsDouble()))) {
+                b = t.value();
+            }
+            return new Tally(status, Math.max(trials, t.number() + 1), b);
+        }
+    }
+
+    private Direction direction(long id) {
+        return item(id).map(ExperimentItem::direction).orElse(Direction.MINIMIZE);
+    }
+
+    /** The stored row with what events told since: the latest status, the larger count, the better best. */
+    private ExperimentItem merge(ExperimentItem i) {
+        Tally t = live.get(i.id());
+        if (t == null) {
+            return i;
+        }
+        OptionalDouble best = i.best();
+        if (t.best().isPresent() && (best.isEmpty() || i.direction().better(t.best().getAsDouble(), best.getAsDouble()))) {
+            best = t.best();
+        }
+        return new ExperimentItem(i.id(), i.name(), t.status().orElse(i.status()), Math.max(i.trials(), t.trials()),
+                i.completed(), i.failed(), best, i.direction(), i.createdAt());
     }
 
     public ObservableList<ExperimentItem> items() {

@@ -86,7 +86,12 @@ public final class MainView {
         MenuItem quit = new MenuItem("Quit");
         quit.setId("menuQuit");
         quit.setAccelerator(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
-        quit.setOnAction(e -> Platform.exit());
+        quit.setOnAction(e -> {
+            if (window() != null) {
+                window().hide(); // gone at once; closing the engine (stopping sweeps) happens in OrchardApp.stop()
+            }
+            Platform.exit();
+        });
         Menu file = new Menu("File", null, open, export, new SeparatorMenuItem(), quit);
         file.setId("menuFile");
 

@@ -63,9 +63,11 @@ public final class Workbench implements AutoCloseable {
     public void show(Stage stage, double width, double height) {
         stage.setScene(view.scene(width, height));
         stage.titleProperty().bind(shell.titleProperty());
-        var icon = Workbench.class.getResource("/dev/orchard/ui/icons/orchard-64.png");
-        if (icon != null) {
-            stage.getIcons().add(new Image(icon.toExternalForm()));
+        for (int size : new int[] {32, 64, 256}) {
+            var icon = Workbench.class.getResource("/dev/orchard/ui/icons/orchard-" + size + ".png");
+            if (icon != null) {
+                stage.getIcons().add(new Image(icon.toExternalForm()));
+            }
         }
         stage.setMinWidth(900);
         stage.setMinHeight(560);

@@ -63,9 +63,20 @@ public final class RunView {
         y.setMinorTickVisible(false);
         chart = new LineChart<>(x, y);
         buildChart();
+        // The x axis spans the whole budget from the start, so the chart fills from left to right as trials finish.
+        x.setAutoRanging(false);
+        Runnable range = () -> fitTrialAxis(x, vm.budgetProperty().get(),
+                vm.valuePoints().isEmpty() ? 0 : vm.valuePoints().stream().mapToDouble(ChartPoint::x).max().orElse(0));
+        vm.budgetProperty().addListener((o, a, b) -> range.run());
+        vm.valuePoints().addListener((ListChangeListener<ChartPoint>) c -> {
+            if (vm.valuePoints().isEmpty() || vm.valuePoints().get(vm.valuePoints().size() - 1).x() > x.getUpperBound()) {
+                range.run();
+            }
+        });
+        range.run();
 
         Label chartEmpty = new Label("The optimization history appears here as trials complete");
-        chartEmpty.getStyleClass().add("placeholder");
+        chartEmpty.getStyleClass().add("empty-state");
         chartEmpty.setMouseTransparent(true);
         chartEmpty.visibleProperty().bind(javafx.beans.binding.Bindings.isEmpty(vm.valuePoints()));
         StackPane chartPane = new StackPane(chart, chartEmpty);
@@ -186,7 +197,7 @@ public final class RunView {
         table.setId("trialTable");
         table.getStyleClass().add("trial-table");
         Label placeholder = new Label("No trials yet — press Start");
-        placeholder.getStyleClass().add("placeholder");
+        placeholder.getStyleClass().add("empty-state");
         table.setPlaceholder(placeholder);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         SortedList<TrialRow> sorted = new SortedList<>(vm.rows());
@@ -221,13 +232,19 @@ public final class RunView {
             @Override
             protected void updateItem(TrialState s, boolean empty) {
                 super.updateItem(s, empty);
-                getStyleClass().removeIf(k -> k.startsWith("state-"));
+                String cls = empty || s == null ? null : "state-" + s.wire();
+                if (cls == null || !getStyleClass().contains(cls)) { // touch the classes only on a change
+                    getStyleClass().removeIf(k -> k.startsWith("state-"));
+                    if (cls != null) {
+                        getStyleClass().add(cls);
+                    }
+                    applyCss(); // cells update during layout, after the CSS pass: style now, not next frame
+                }
                 if (empty || s == null) {
                     setText(null);
                     setTooltip(null);
                 } else {
                     setText(s.wire());
-                    getStyleClass().add("state-" + s.wire());
                     TrialRow row = getTableRow() == null ? null : getTableRow().getItem();
                     setTooltip(row != null && row.error().isPresent() ? new Tooltip(row.error().get()) : null);
                 }
@@ -300,6 +317,24 @@ public final class RunView {
         chart.getData().setAll(List.of(values, best));
         ListMirror.bind(vm.valuePoints(), values.getData(), p -> new XYChart.Data<>(p.x(), p.y()));
         ListMirror.bind(vm.bestPoints(), best.getData(), p -> new XYChart.Data<>(p.x(), p.y()));
+    }
+
+    static void fitTrialAxis(NumberAxis axis, int budget, double maxTrial) {
+        double last = Math.max(Math.max(budget - 1, maxTrial), 1);
+        double unit = niceUnit(last / 10);
+        axis.setLowerBound(0);
+        axis.setUpperBound(Math.ceil(last / unit) * unit);
+        axis.setTickUnit(unit);
+    }
+
+    /** 1, 2 or 5 times a power of ten, at least 1 (trials are whole numbers). */
+    static double niceUnit(double raw) {
+        if (raw <= 1) {
+            return 1;
+        }
+        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+        double norm = raw / mag;
+        return (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10) * mag;
     }
 
     /** For tests and the shell: the trial table and the chart. */

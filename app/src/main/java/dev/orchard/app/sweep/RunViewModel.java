@@ -139,6 +139,12 @@ public final class RunViewModel {
     /** Makes {@code spec} the one Start runs. */
     public void load(LoadedSpec spec) {
         loaded.set(spec);
+        if (displayedId.get() < 0 && !starting.get()) {
+            // nothing on display yet: show the columns and the range of what Start will run
+            parameterNames.setAll(spec.spec().space().params().stream().map(Param::name).toList());
+            budget.set(spec.spec().budget());
+            direction = spec.spec().direction();
+        }
     }
 
     /** Starts a sweep of the loaded spec; the new experiment goes on display. */

@@ -54,4 +54,27 @@ class ExperimentsViewModelTest {
             assertThat(vm.items().get(0).name()).isEqualTo("third");
         }
     }
+
+    @Test
+    void rowsOfRunningExperimentsFollowEventsAtOnce(@TempDir Path tmp) throws Exception {
+        try (Orchard orchard = Orchard.open(tmp.resolve("history"))) {
+            Sweep a = orchard.start(TestSpecs.sample(4, 1), tmp);
+            a.await();
+            ExperimentsViewModel vm = new ExperimentsViewModel(orchard, Async.direct(), new Messages(), () -> 0L);
+            vm.refresh().get();
+            ExperimentItem before = vm.item(a.experimentId()).orElseThrow();
+            long id = a.experimentId();
+            Trial t = Trial.started(id, 9, Map.of(), Instant.now());
+            Trial better = t.finish(dev.orchard.engine.trial.TrialState.COMPLETED, java.util.OptionalDouble.of(-1.0), 0,
+                    java.util.Optional.empty(), Instant.now());
+            // (no status change among them: that would re-read the store, which never saw these made-up trials)
+            List<EngineEvent> events = List.of(new EngineEvent.TrialStarted(t), new EngineEvent.TrialFinished(better));
+            vm.onEvents(events);
+            vm.onEvents(events); // applying the same events again changes nothing more
+            ExperimentItem after = vm.item(id).orElseThrow();
+            assertThat(after.trials()).isEqualTo(10);
+            assertThat(after.best()).hasValue(-1.0);
+            assertThat(before.best().getAsDouble()).isGreaterThan(-1.0);
+        }
+    }
 }
