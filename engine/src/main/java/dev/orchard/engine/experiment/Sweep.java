@@ -344,7 +344,11 @@ public final class Sweep {
             // Stopped trials (cut short by the user) are told too, without a value: they say nothing about the
             // configuration, but an optimizer that tracks pending suggestions must learn they ended.
             OptionalDouble v = t.state() == TrialState.FAILED || t.state() == TrialState.STOPPED ? OptionalDouble.empty() : t.value();
-            optimizer.observe(new Observation(t.number(), t.params(), t.state(), v));
+            Observation o = new Observation(t.number(), t.params(), t.state(), v);
+            if (t.finishedAt().isPresent()) {
+                o = o.withCost(Math.max(0, java.time.Duration.between(t.startedAt(), t.finishedAt().get()).toNanos() / 1e9));
+            }
+            optimizer.observe(o);
         }
         unobserved.clear();
     }

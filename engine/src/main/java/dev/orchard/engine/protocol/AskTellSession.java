@@ -20,7 +20,7 @@ import java.util.OptionalDouble;
  * The ask/tell protocol of DESIGN.md over JSON lines: one request object a line in, one answer object a line out.
  * <pre>
  * {"op":"ask"}                                  → {"trial":0,"params":{...}}
- * {"op":"tell","trial":0,"value":1.5}           → {"ok":true}
+ * {"op":"tell","trial":0,"value":1.5}           → {"ok":true}   (optional "cost": seconds or any cost unit)
  * {"op":"tell","trial":0,"state":"failed"}      → {"ok":true}
  * {"op":"tell","trial":0,"state":"pruned","value":0.7} → {"ok":true}
  * {"op":"best"}                                 → {"trial":N,"params":{...},"value":V}
@@ -147,7 +147,15 @@ public final class AskTellSession {
         } else if (value.isEmpty()) {
             throw new ProtocolException("tell of a " + state.wire() + " trial needs \"value\"");
         }
-        optimizer.observe(new Observation(trial, params, state, value));
+        OptionalDouble cost = OptionalDouble.empty();
+        JsonNode c = req.get("cost");
+        if (c != null && !c.isNull()) {
+            if (!c.isNumber() || !Double.isFinite(c.asDouble()) || c.asDouble() < 0) {
+                throw new ProtocolException("\"cost\" must be a finite number >= 0, got " + c);
+            }
+            cost = OptionalDouble.of(c.asDouble());
+        }
+        optimizer.observe(new Observation(trial, params, state, value, cost));
         pending.remove(trial);
         told.put(trial, params);
         if (state == TrialState.COMPLETED && (bestTrial < 0 || direction.better(value.getAsDouble(), bestValue))) {

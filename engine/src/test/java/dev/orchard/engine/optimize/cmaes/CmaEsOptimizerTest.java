@@ -79,7 +79,7 @@ class CmaEsOptimizerTest {
     }
 
     @Test
-    void bransinIn100TrialsMedianBelowHalf() {
+    void braninIn100TrialsMedianBelowHalf() {
         double[] best = new double[5];
         for (int s = 0; s < 5; s++) {
             best[s] = Problems.best(Problems.run(cma(Problems.BRANIN_SPACE, s), Problems::branin, 100, 6));
@@ -122,17 +122,17 @@ class CmaEsOptimizerTest {
         SearchSpace space = Problems.box(4, 0, 1);
         var a = cma(space, 42);
         var b = cma(space, 42);
-        var la = Problems.run(a, c -> Problems.sphere(c, new double[]{0.1, 0.2, 0.3, 0.4}), 120, 8);
-        var lb = Problems.run(b, c -> Problems.sphere(c, new double[]{0.1, 0.2, 0.3, 0.4}), 120, 3);
-        // trials are told right after they are suggested in both runs, so chunking changes nothing once the first
-        // generation is in; the first 8 (one generation) come from the same distribution either way
+        int lambda = a.populationSize();
+        var la = Problems.run(a, c -> Problems.sphere(c, new double[]{0.1, 0.2, 0.3, 0.4}), 120, lambda);
+        var lb = Problems.run(b, c -> Problems.sphere(c, new double[]{0.1, 0.2, 0.3, 0.4}), 120, 1);
+        // results are told right after their suggestions, so every generation is complete before the next is asked for
         assertThat(la).isEqualTo(lb);
         assertThat(cma(space, 1).suggest(5)).isNotEqualTo(cma(space, 2).suggest(5));
     }
 
     @Test
     void observationsWithinAGenerationMayComeInAnyOrder() {
-        SearchSpace space = Problems.box(3, -5, 5);
+        SearchSpace space = Problems.box(5, -5, 5);
         var inOrder = cma(space, 9);
         var reversed = cma(space, 9);
         for (int g = 0; g < 5; g++) {
