@@ -26,8 +26,10 @@ import java.util.function.IntConsumer;
 
 /**
  * Runs optimizers on benchmark problems the way a user's sweep would (ask, evaluate, tell; {@code batch} suggestions
- * at a time) and records the simple regret after every trial: the true regret of the configuration the optimizer
- * would recommend then, i.e. its best observed trial (for noisy tabular problems, observed on one random seed).
+ * at a time) and records after every trial the <em>simple regret</em>: the smallest true regret (mean over seeds for
+ * tabular problems) among the configurations evaluated so far. Also recorded, as a stricter figure: the
+ * <em>incumbent regret</em>, the true regret of the trial with the best observed (noisy) value, which is what a user
+ * would pick without knowing the truth.
  */
 public final class OptimizerBenchmark {
     private OptimizerBenchmark() {
@@ -38,10 +40,15 @@ public final class OptimizerBenchmark {
             "hpobench-phoneme", 0.00249, "hpobench-vehicle", 0.00318, "hpobench-australian", 0.00428,
             "nasbench201-cifar10", 0.0533);
 
-    public record Curve(String problem, String optimizer, int seed, double[] regret, double seconds, int failed) {
+    public record Curve(String problem, String optimizer, int seed, double[] regret, double[] incumbentRegret,
+                        double seconds, int failed) {
         /** Regret after {@code trials} trials (the last one if the run was shorter). */
         public double at(int trials) {
             return regret[Math.min(trials, regret.length) - 1];
+        }
+
+        public double incumbentAt(int trials) {
+            return incumbentRegret[Math.min(trials, incumbentRegret.length) - 1];
         }
     }
 
@@ -50,8 +57,10 @@ public final class OptimizerBenchmark {
         Optimizer opt = Optimizers.create(optimizer, new OptimizerContext(problem.space(), problem.direction(), seed));
         SplittableRandom noise = Seeds.stream(seed, 0x5eed);
         double[] regret = new double[trials];
+        double[] incumbent = new double[trials];
         double best = Double.NaN;
         double bestRegret = Double.POSITIVE_INFINITY;
+        double minRegret = Double.POSITIVE_INFINITY;
         int done = 0;
         int failed = 0;
         long t0 = System.nanoTime();
@@ -70,21 +79,25 @@ public final class OptimizerBenchmark {
                 int number = done;
                 if (v.isPresent()) {
                     opt.observe(Observation.completed(number, c, v.getAsDouble()));
+                    double r = problem.regret(c);
+                    minRegret = Math.min(minRegret, r);
                     if (Double.isNaN(best) || problem.direction().better(v.getAsDouble(), best)) {
                         best = v.getAsDouble();
-                        bestRegret = problem.regret(c);
+                        bestRegret = r;
                     }
                 } else {
                     opt.observe(Observation.failed(number, c));
                     failed++;
                 }
-                regret[done++] = bestRegret;
+                incumbent[done] = bestRegret;
+                regret[done++] = minRegret;
             }
         }
         if (done < trials) {
             Arrays.fill(regret, done, trials, done == 0 ? Double.POSITIVE_INFINITY : regret[done - 1]);
+            Arrays.fill(incumbent, done, trials, done == 0 ? Double.POSITIVE_INFINITY : incumbent[done - 1]);
         }
-        return new Curve(problem.name(), optimizer, seed, regret, (System.nanoTime() - t0) / 1e9, failed);
+        return new Curve(problem.name(), optimizer, seed, regret, incumbent, (System.nanoTime() - t0) / 1e9, failed);
     }
 
     /** Every (problem, optimizer, seed) on {@code threads} threads; {@code progress} gets the count of finished runs. */
@@ -124,10 +137,11 @@ public final class OptimizerBenchmark {
             Files.createDirectories(file.toAbsolutePath().getParent());
         }
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file))) {
-            w.println("problem,optimizer,seed,trials,regret,failed,seconds");
+            w.println("problem,optimizer,seed,trials,regret,incumbent_regret,failed,seconds");
             for (Curve c : curves) {
                 for (int t : checkpoints) {
-                    w.printf(Locale.ROOT, "%s,%s,%d,%d,%.8g,%d,%.3f%n", c.problem(), c.optimizer(), c.seed(), t, c.at(t), c.failed(), c.seconds());
+                    w.printf(Locale.ROOT, "%s,%s,%d,%d,%.8g,%.8g,%d,%.3f%n", c.problem(), c.optimizer(), c.seed(), t, c.at(t),
+                            c.incumbentAt(t), c.failed(), c.seconds());
                 }
             }
         }
@@ -135,9 +149,14 @@ public final class OptimizerBenchmark {
 
     /** Median of the runs' regret at a checkpoint, per problem and optimizer. */
     public static Map<String, Map<String, Double>> medians(List<Curve> curves, int trials) {
+        return medians(curves, trials, false);
+    }
+
+    public static Map<String, Map<String, Double>> medians(List<Curve> curves, int trials, boolean incumbent) {
         var grouped = new LinkedHashMap<String, Map<String, List<Double>>>();
         for (Curve c : curves) {
-            grouped.computeIfAbsent(c.problem(), k -> new LinkedHashMap<>()).computeIfAbsent(c.optimizer(), k -> new ArrayList<>()).add(c.at(trials));
+            grouped.computeIfAbsent(c.problem(), k -> new LinkedHashMap<>()).computeIfAbsent(c.optimizer(), k -> new ArrayList<>())
+                    .add(incumbent ? c.incumbentAt(trials) : c.at(trials));
         }
         var out = new LinkedHashMap<String, Map<String, Double>>();
         grouped.forEach((p, byOpt) -> {
@@ -159,20 +178,25 @@ public final class OptimizerBenchmark {
     /** A text table: one block per checkpoint, problems as rows, optimizers as columns, Optuna's figure beside. */
     public static String summary(List<Curve> curves, List<String> optimizers, List<Integer> checkpoints) {
         StringBuilder b = new StringBuilder();
-        for (int t : checkpoints) {
-            var med = medians(curves, t);
-            b.append(String.format(Locale.ROOT, "median simple regret after %d trials (%d seeds)%n", t,
+        var blocks = new ArrayList<Object[]>();
+        checkpoints.forEach(t -> blocks.add(new Object[]{t, false}));
+        blocks.add(new Object[]{checkpoints.get(checkpoints.size() - 1), true});
+        for (Object[] block : blocks) {
+            int t = (Integer) block[0];
+            boolean inc = (Boolean) block[1];
+            var med = medians(curves, t, inc);
+            b.append(String.format(Locale.ROOT, "median %s regret after %d trials (%d seeds)%n", inc ? "incumbent" : "simple", t,
                     curves.stream().mapToInt(Curve::seed).max().orElse(-1) + 1));
             b.append(String.format(Locale.ROOT, "%-22s", "problem"));
             optimizers.forEach(o -> b.append(String.format(Locale.ROOT, " %10s", o)));
-            if (t == 100) {
+            if (t == 100 && !inc) {
                 b.append(String.format(Locale.ROOT, " %10s", "optuna-best"));
             }
             b.append('\n');
             med.forEach((p, byOpt) -> {
                 b.append(String.format(Locale.ROOT, "%-22s", p));
                 optimizers.forEach(o -> b.append(String.format(Locale.ROOT, " %10s", fmt(byOpt.getOrDefault(o, Double.NaN)))));
-                if (t == 100) {
+                if (t == 100 && !inc) {
                     b.append(String.format(Locale.ROOT, " %10s", OPTUNA_BEST.containsKey(p) ? fmt(OPTUNA_BEST.get(p)) : "-"));
                 }
                 b.append('\n');

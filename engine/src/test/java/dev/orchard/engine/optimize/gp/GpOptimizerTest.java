@@ -8,6 +8,7 @@ import dev.orchard.engine.optimize.Optimizer;
 import dev.orchard.engine.optimize.OptimizerContext;
 import dev.orchard.engine.optimize.SobolOptimizer;
 import dev.orchard.engine.space.ChoiceParam;
+import dev.orchard.engine.space.Condition;
 import dev.orchard.engine.space.IntParam;
 import dev.orchard.engine.space.LogUniformParam;
 import dev.orchard.engine.space.SearchSpace;
@@ -233,6 +234,31 @@ class GpOptimizerTest {
         for (var c : o.suggest(3)) {
             MIXED.toUnit(c);
         }
+    }
+
+    @Test
+    void conditionalSpacesGiveValidConfigurationsOnBothBranches() {
+        var space = SearchSpace.of(
+                new ChoiceParam("opt", List.of("sgd", "adam")),
+                new UniformParam("momentum", 0, 1, new Condition("opt", List.of("sgd"))),
+                new LogUniformParam("lr", 1e-4, 1));
+        GpOptimizer o = gp(space, 3, null);
+        var all = new ArrayList<Map<String, Object>>();
+        for (int t = 0; t < 24; t++) {
+            var batch = o.suggest(2);
+            for (var c : batch) {
+                double[] u = space.toUnit(c); // throws unless active parameters are present and inactive ones absent
+                assertThat(Double.isNaN(u[1])).isEqualTo(!"sgd".equals(c.get("opt")));
+                double lr = ((Number) c.get("lr")).doubleValue();
+                double m = c.containsKey("momentum") ? ((Number) c.get("momentum")).doubleValue() : 0.5;
+                o.observe(Observation.completed(all.size(), c, Math.pow(Math.log10(lr) + 2, 2) + (m - 0.9) * (m - 0.9)));
+                all.add(c);
+            }
+        }
+        assertThat(all).anyMatch(c -> c.containsKey("momentum")).anyMatch(c -> !c.containsKey("momentum"));
+        // an inactive parameter set anyway is read as absent rather than rejected
+        o.observe(Observation.completed(99, Map.of("opt", "adam", "momentum", 0.3, "lr", 0.01), 0.0));
+        assertThat(o.suggest(1)).hasSize(1);
     }
 
     @Test
