@@ -41,7 +41,7 @@ public final class OptimizerBenchmark {
             "nasbench201-cifar10", 0.0533);
 
     public record Curve(String problem, String optimizer, int seed, double[] regret, double[] incumbentRegret,
-                        double seconds, int failed) {
+                        double seconds, int failed, int distinct) {
         /** Regret after {@code trials} trials (the last one if the run was shorter). */
         public double at(int trials) {
             return regret[Math.min(trials, regret.length) - 1];
@@ -54,7 +54,12 @@ public final class OptimizerBenchmark {
 
     /** One optimizer on one problem with one seed. */
     public static Curve run(Problem problem, String optimizer, int seed, int trials, int batch) {
-        Optimizer opt = Optimizers.create(optimizer, new OptimizerContext(problem.space(), problem.direction(), seed));
+        return run(problem, optimizer, null, seed, trials, batch);
+    }
+
+    /** As above, with the optimizer's settings ({@code null}: defaults). */
+    public static Curve run(Problem problem, String optimizer, com.fasterxml.jackson.databind.JsonNode config, int seed, int trials, int batch) {
+        Optimizer opt = Optimizers.create(optimizer, new OptimizerContext(problem.space(), problem.direction(), seed, config));
         SplittableRandom noise = Seeds.stream(seed, 0x5eed);
         double[] regret = new double[trials];
         double[] incumbent = new double[trials];
@@ -63,6 +68,7 @@ public final class OptimizerBenchmark {
         double minRegret = Double.POSITIVE_INFINITY;
         int done = 0;
         int failed = 0;
+        var seen = new java.util.HashSet<Map<String, Object>>();
         long t0 = System.nanoTime();
         while (done < trials) {
             var configs = opt.suggest(Math.min(batch, trials - done));
@@ -75,6 +81,7 @@ public final class OptimizerBenchmark {
             }
             for (int i = 0; i < configs.size(); i++) {
                 var c = configs.get(i);
+                seen.add(c);
                 OptionalDouble v = results.get(i);
                 int number = done;
                 if (v.isPresent()) {
@@ -97,12 +104,17 @@ public final class OptimizerBenchmark {
             Arrays.fill(regret, done, trials, done == 0 ? Double.POSITIVE_INFINITY : regret[done - 1]);
             Arrays.fill(incumbent, done, trials, done == 0 ? Double.POSITIVE_INFINITY : incumbent[done - 1]);
         }
-        return new Curve(problem.name(), optimizer, seed, regret, incumbent, (System.nanoTime() - t0) / 1e9, failed);
+        return new Curve(problem.name(), optimizer, seed, regret, incumbent, (System.nanoTime() - t0) / 1e9, failed, seen.size());
     }
 
     /** Every (problem, optimizer, seed) on {@code threads} threads; {@code progress} gets the count of finished runs. */
     public static List<Curve> runAll(List<Problem> problems, List<String> optimizers, int seeds, int trials, int batch,
                                      int threads, IntConsumer progress) throws InterruptedException {
+        return runAll(problems, optimizers, null, seeds, trials, batch, threads, progress);
+    }
+
+    public static List<Curve> runAll(List<Problem> problems, List<String> optimizers, com.fasterxml.jackson.databind.JsonNode config,
+                                     int seeds, int trials, int batch, int threads, IntConsumer progress) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         var futures = new ArrayList<Future<Curve>>();
         AtomicInteger finished = new AtomicInteger();
@@ -111,7 +123,7 @@ public final class OptimizerBenchmark {
                 for (int s = 0; s < seeds; s++) {
                     int seed = s;
                     futures.add(pool.submit(() -> {
-                        Curve c = run(p, o, seed, trials, batch);
+                        Curve c = run(p, o, config, seed, trials, batch);
                         progress.accept(finished.incrementAndGet());
                         return c;
                     }));
@@ -137,11 +149,11 @@ public final class OptimizerBenchmark {
             Files.createDirectories(file.toAbsolutePath().getParent());
         }
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file))) {
-            w.println("problem,optimizer,seed,trials,regret,incumbent_regret,failed,seconds");
+            w.println("problem,optimizer,seed,trials,regret,incumbent_regret,failed,distinct,seconds");
             for (Curve c : curves) {
                 for (int t : checkpoints) {
-                    w.printf(Locale.ROOT, "%s,%s,%d,%d,%.8g,%.8g,%d,%.3f%n", c.problem(), c.optimizer(), c.seed(), t, c.at(t),
-                            c.incumbentAt(t), c.failed(), c.seconds());
+                    w.printf(Locale.ROOT, "%s,%s,%d,%d,%.8g,%.8g,%d,%d,%.3f%n", c.problem(), c.optimizer(), c.seed(), t, c.at(t),
+                            c.incumbentAt(t), c.failed(), c.distinct(), c.seconds());
                 }
             }
         }

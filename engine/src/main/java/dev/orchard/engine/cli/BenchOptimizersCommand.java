@@ -42,6 +42,9 @@ final class BenchOptimizersCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1", description = "Suggestions asked at once (default ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--config", paramLabel = "JSON", description = "Settings given to every optimizer, e.g. '{\"acquisition\":\"ucb\"}' for gp.")
+    String config;
+
     @Option(names = "--threads", description = "Runs in parallel (default: the number of cores).")
     Integer threads;
 
@@ -106,7 +109,8 @@ final class BenchOptimizersCommand implements Callable<Integer> {
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         long t0 = System.nanoTime();
         ProgressLine progress = new ProgressLine(System.err, "bench", runs, System.console() != null);
-        var curves = OptimizerBenchmark.runAll(chosen, opts, seeds, trials, batch, nThreads, n -> progress.update(n, "", false));
+        var settings = config == null ? null : dev.orchard.engine.json.Json.WIRE.readTree(config);
+        var curves = OptimizerBenchmark.runAll(chosen, opts, settings, seeds, trials, batch, nThreads, n -> progress.update(n, "", false));
         progress.finish(runs, "");
         var checkpoints = List.of(10, 25, 50, 100).stream().filter(c -> c <= trials).toList();
         if (!checkpoints.contains(trials)) {
