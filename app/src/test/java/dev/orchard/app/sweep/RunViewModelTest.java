@@ -81,7 +81,7 @@ class RunViewModelTest {
 
         vm.load(spec(8, 1));
         assertThat(vm.specNameProperty().get()).isEqualTo("branin-quickstart");
-        assertThat(vm.specSummaryProperty().get()).contains("sobol", "8 trials", "minimize");
+        assertThat(vm.specSummaryProperty().get()).contains("auto", "8 trials", "minimize");
         assertThat(vm.statusTextProperty().get()).isEqualTo("Ready");
         flags(vm, true, false, false, false);
 

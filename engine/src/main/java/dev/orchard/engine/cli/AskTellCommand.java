@@ -27,7 +27,7 @@ final class AskTellCommand implements Callable<Integer> {
     @Option(names = "--space", required = true, paramLabel = "FILE", description = "Search space JSON: {\"params\":[...]}.")
     Path space;
 
-    @Option(names = "--optimizer", defaultValue = "random", paramLabel = "NAME", description = "Optimizer (default ${DEFAULT-VALUE}; see orchard optimizers).")
+    @Option(names = "--optimizer", defaultValue = "auto", paramLabel = "NAME", description = "Optimizer (default ${DEFAULT-VALUE}; see orchard optimizers).")
     String optimizer;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed (default ${DEFAULT-VALUE}).")

@@ -17,7 +17,7 @@ public record ExperimentSpec(String format, String name, String description, Sea
     public static final String FORMAT = "orchard.experiment/1";
 
     public ExperimentSpec {
-        optimizer = optimizer == null ? new OptimizerSpec("random", null) : optimizer;
+        optimizer = optimizer == null ? new OptimizerSpec("auto", null) : optimizer;
         scheduler = scheduler == null ? SchedulerSpec.DEFAULT : scheduler;
         seed = seed == null ? 0L : seed;
         direction = direction == null ? Direction.MINIMIZE : direction;

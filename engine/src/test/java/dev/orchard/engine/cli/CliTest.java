@@ -88,7 +88,7 @@ class CliTest {
 
     @Test
     void validateReportsWhereTheProblemIs() throws Exception {
-        assertThat(cli("validate", SAMPLE.toString()).out()).contains("ok (branin-quickstart: 2 parameters, optimizer sobol, 64 trials)");
+        assertThat(cli("validate", SAMPLE.toString()).out()).contains("ok (branin-quickstart: 2 parameters, optimizer auto, 64 trials)");
         Path bad = tmp.resolve("bad.json");
         Files.writeString(bad, Files.readString(SAMPLE).replace("\"high\": 10", "\"high\": -10"));
         Result r = cli("validate", bad.toString());
@@ -102,7 +102,7 @@ class CliTest {
         assertThat(s.err()).contains(syntax + ":3:");
 
         Path unknown = tmp.resolve("unknown.json");
-        Files.writeString(unknown, Files.readString(SAMPLE).replace("\"sobol\"", "\"hyperopt\""));
+        Files.writeString(unknown, Files.readString(SAMPLE).replace("\"auto\"", "\"hyperopt\""));
         assertThat(cli("run", unknown.toString(), "--db", tmp.resolve("db").toString()).err())
                 .contains("$.optimizer").contains("unknown optimizer 'hyperopt'").contains("random").contains("sobol");
         assertThat(cli("validate", tmp.resolve("missing.json").toString()).err()).contains("no such file");
@@ -119,7 +119,7 @@ class CliTest {
             assertThat(h.code()).as(c).isZero();
             assertThat(h.out()).as(c).contains("Usage: orchard " + c);
         }
-        assertThat(cli("optimizers").out()).contains("random").contains("sobol");
+        assertThat(cli("optimizers").out()).contains("auto", "cmaes", "evolution", "gp", "grid", "random", "sobol", "tpe", "tpe-mv");
         assertThat(cli("list", "--db", db).out()).contains("no experiments");
     }
 
@@ -159,7 +159,7 @@ class CliTest {
 
         Result bad = process(List.of(), "ask-tell", "--space", space.toString(), "--optimizer", "nope");
         assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
-        assertThat(bad.err()).contains("unknown optimizer 'nope'; valid optimizers: random, sobol");
+        assertThat(bad.err()).contains("unknown optimizer 'nope'; valid optimizers: auto, cmaes, evolution, gp, grid");
     }
 
     @Test

@@ -93,7 +93,7 @@ class SpecsTest {
     @Test
     void defaultsFillWhatIsLeftOut() {
         ExperimentSpec spec = parse(COMMAND);
-        assertThat(spec.optimizer().name()).isEqualTo("random");
+        assertThat(spec.optimizer().name()).isEqualTo("auto");
         assertThat(spec.scheduler()).isEqualTo(SchedulerSpec.DEFAULT);
         assertThat(spec.seed()).isZero();
         assertThat(spec.direction()).isEqualTo(Direction.MINIMIZE);

@@ -2,7 +2,7 @@ package dev.orchard.engine.optimize.auto;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.orchard.engine.json.Json;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.orchard.engine.optimize.Observation;
 import dev.orchard.engine.optimize.Optimizer;
 import dev.orchard.engine.optimize.OptimizerContext;
@@ -91,7 +91,7 @@ public final class AutoOptimizer implements Optimizer {
     static final int GP_LIMIT = 400;
 
     private void switchTo(String name, String why) {
-        ObjectNode config = context.config().isObject() ? ((ObjectNode) context.config()).deepCopy() : Json.object();
+        ObjectNode config = context.config().isObject() ? ((ObjectNode) context.config()).deepCopy() : JsonNodeFactory.instance.objectNode();
         OptimizerContext ctx = new OptimizerContext(context.space(), context.direction(),
                 Seeds.mix(context.seed() + 31L * switches), config.path(name).isObject() ? config.get(name) : null);
         delegate = Optimizers.create(name, ctx);
@@ -104,7 +104,7 @@ public final class AutoOptimizer implements Optimizer {
             boolean ucb = partnerName.equals(GP_UCB);
             String algorithm = ucb ? "gp" : partnerName;
             JsonNode partnerConfig = config.path(partnerName).isObject() ? config.get(partnerName)
-                    : ucb ? Json.object().put("acquisition", "ucb") : null;
+                    : ucb ? JsonNodeFactory.instance.objectNode().put("acquisition", "ucb") : null;
             partner = Optimizers.create(algorithm, new OptimizerContext(context.space(), context.direction(),
                     Seeds.mix(ctx.seed() + 1), partnerConfig));
             for (Observation o : history) {
@@ -158,7 +158,7 @@ public final class AutoOptimizer implements Optimizer {
 
     @Override
     public JsonNode state() {
-        ObjectNode s = Json.object();
+        ObjectNode s = JsonNodeFactory.instance.objectNode();
         s.put("current", current);
         s.put("switches", switches);
         s.set("delegate", delegate.state());

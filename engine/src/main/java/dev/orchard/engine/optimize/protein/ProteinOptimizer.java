@@ -22,14 +22,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 
 /**
  * Cost-aware Pareto Bayesian optimisation ({@code protein}, after CARBS): it looks for the best loss at every cost,
  * not only the best loss. The rule is documented in the package documentation; in short, per suggestion a target
  * cost is swept along the observed Pareto front of (cost, loss), candidates are drawn around the front, and the
- * candidate with the largest log expected improvement over the front at its predicted cost, less a penalty for its
- * distance from the target log-cost, is chosen among those the cost cap allows.
+ * candidate with the largest log expected improvement over the front at its predicted cost, less a penalty for going
+ * over the target log-cost, is chosen among those the cost cap allows.
  *
  * <p>State: counters, the pending points and the last fitted hyperparameters of both GPs with the data sizes they
  * were fitted at. The data are rebuilt by re-observing the history, after which {@code restore} continues exactly.
@@ -39,7 +40,7 @@ public final class ProteinOptimizer implements Optimizer {
     static final int REFIT_FRACTION = 20;
     static final int FIT_SUBSET = 300;
     static final int MAX_PENDING = 256;
-    /** Suggestions keep at least this scaled distance (in length-scales of the loss GP) from pending points. */
+    /** Suggestions keep at least this distance (in length-scales of the loss GP) from pending and observed points. */
     static final double MIN_SEPARATION = 0.05;
     /** Share of candidates drawn uniformly from the whole cube; the rest perturb front points. */
     static final double GLOBAL_FRACTION = 0.25;
@@ -53,7 +54,11 @@ public final class ProteinOptimizer implements Optimizer {
     /** Width of the target-cost penalty: a fraction of the front's log-cost span (at least a fraction of all costs'). */
     static final double FRONT_WIDTH = 0.25;
     static final double ALL_WIDTH = 0.1;
-    /** The target quantile is {@code u^(1/b)}, {@code b = 1 + (n − n_startup)/(BIAS_HORIZON · n_startup)}. */
+    /**
+     * The target quantile is {@code u^γ} with {@code γ = START_BIAS / (1 + (n − n_startup)/(BIAS_HORIZON · n_startup))}:
+     * mean 1/4 at first (cheap targets), uniform after about 10 n_startup points, expensive beyond.
+     */
+    static final double START_BIAS = 3.0;
     static final double BIAS_HORIZON = 5.0;
     /** Costs below this count as this (a log needs a positive number). */
     static final double MIN_COST = 1e-6;
@@ -66,11 +71,6 @@ public final class ProteinOptimizer implements Optimizer {
     private static final long SUGGEST_SALT = 0x7072_6f74_7300_0003L;
     private static final long TARGET_SALT = 0x7072_6f74_7400_0004L;
 
-    static double[] DEBUG;
-    static final boolean ONE_SIDED = Boolean.getBoolean("p.onesided");
-    static final double WF = Double.parseDouble(System.getProperty("p.wf", "0.25"));
-    static final double WA = Double.parseDouble(System.getProperty("p.wa", "0.1"));
-    static final double BIAS0 = Double.parseDouble(System.getProperty("p.bias0", "1"));
     private final Direction direction;
     private final long seed;
     private final ProteinSettings settings;
@@ -195,15 +195,6 @@ public final class ProteinOptimizer implements Optimizer {
             s = s.concat(sl);
         }
         int pick = s.choose(pts, b.score, m);
-        if (DEBUG != null) {
-            List<double[]> probe = new ArrayList<>();
-            probe.add(encoding.canonical(DEBUG));
-            Scores ps = score(m, b, probe, tau, width, reference);
-            System.out.printf("   tau=%.3f w=%.3f front=%s%n   pick x=%s mu=%.3f sd=%.3f c=%.3f acq=%.3f ref=%.3f | probe mu=%.3f sd=%.3f c=%.3f acq=%.3f ref=%.3f%n",
-                tau, width, java.util.Arrays.toString(reference[0]) + java.util.Arrays.toString(reference[1]),
-                java.util.Arrays.toString(pts.get(pick)), s.mean[pick], s.sd[pick], s.logCost[pick], s.acq[pick], frontTargetAt(reference, s.logCost[pick]),
-                ps.mean[0], ps.sd[0], ps.logCost[0], ps.acq[0], frontTargetAt(reference, ps.logCost[0]));
-        }
         double[] x = pts.get(pick);
         if (addPending(x)) {
             believed = b.with(x, s.mean[pick], s.logCost[pick]);
@@ -231,7 +222,7 @@ public final class ProteinOptimizer implements Optimizer {
         double u = targetOffset + GOLDEN * (suggested % 1_000_000_007L);
         u -= Math.floor(u);
         double b = 1.0 + Math.max(0, m.size() - settings.startupTrials()) / (BIAS_HORIZON * settings.startupTrials());
-        double tau = lo + Math.pow(u, BIAS0 / b) * (hi - lo);
+        double tau = lo + Math.pow(u, START_BIAS / b) * (hi - lo);
         if (settings.maxCost().isPresent()) {
             tau = Math.min(tau, Math.log(Math.max(MIN_COST, settings.maxCost().getAsDouble())));
         }
@@ -244,7 +235,7 @@ public final class ProteinOptimizer implements Optimizer {
             return Double.POSITIVE_INFINITY;
         }
         double span = m.frontCost[m.frontCost.length - 1] - m.frontCost[0];
-        return Math.max(WF * span, WA * m.costRange);
+        return Math.max(FRONT_WIDTH * span, ALL_WIDTH * m.costRange);
     }
 
     /**
@@ -415,8 +406,7 @@ public final class ProteinOptimizer implements Optimizer {
             }
             double a = GpModels.logExpectedImprovement(s.mean[i], s.sd[i], frontTargetAt(reference, s.logCost[i] + COST_RESOLUTION));
             if (Double.isFinite(width)) {
-                double z = (s.logCost[i] - tau) / width;
-                if (ONE_SIDED && z < 0) z = 0;
+                double z = Math.max(0.0, s.logCost[i] - tau) / width; // only going over the target costs
                 a -= 0.5 * z * z;
             }
             s.acq[i] = Double.isNaN(a) ? Double.NEGATIVE_INFINITY : a;
@@ -672,6 +662,42 @@ public final class ProteinOptimizer implements Optimizer {
             }
         }
         return -1;
+    }
+
+    /**
+     * One distinct configuration as the models see it: its mean loss over {@code count} valued observations and the
+     * geometric mean of its completed runs' costs (unknown costs counted as 1; empty when it has no completed run).
+     */
+    record DataPoint(Map<String, Object> params, double loss, int count, OptionalDouble cost) {
+    }
+
+    /** The data of the loss model, one point per distinct configuration, in order of first observation. */
+    List<DataPoint> data() {
+        List<DataPoint> out = new ArrayList<>();
+        for (Group g : groups.values()) {
+            out.add(point(g));
+        }
+        return out;
+    }
+
+    /** The Pareto front of the configurations with a completed run, by cost ascending. */
+    List<DataPoint> front() {
+        List<Group> withCost = groups.values().stream().filter(g -> g.costCount > 0).toList();
+        double[] c = new double[withCost.size()], l = new double[withCost.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = withCost.get(i).logCostSum / withCost.get(i).costCount;
+            l[i] = withCost.get(i).lossSum / withCost.get(i).lossCount;
+        }
+        List<DataPoint> out = new ArrayList<>();
+        for (int i : ParetoFront.indices(c, l)) {
+            out.add(point(withCost.get(i)));
+        }
+        return out;
+    }
+
+    private DataPoint point(Group g) {
+        return new DataPoint(encoding.decode(g.x), g.lossSum / g.lossCount, g.lossCount,
+                g.costCount > 0 ? OptionalDouble.of(Math.exp(g.logCostSum / g.costCount)) : OptionalDouble.empty());
     }
 
     // ---------------------------------------------------------------------------------------------- state
