@@ -71,7 +71,7 @@ class SpecsTest {
         assertThat(spec.name()).isEqualTo("branin-quickstart");
         assertThat(spec.space().params()).extracting(p -> p.name()).containsExactly("x1", "x2");
         assertThat(spec.space().params().get(0)).isEqualTo(new UniformParam("x1", -5, 10));
-        assertThat(spec.optimizer().name()).isEqualTo("sobol");
+        assertThat(spec.optimizer().name()).isEqualTo("auto");
         assertThat(spec.scheduler()).isEqualTo(new SchedulerSpec("sync_batch", 4));
         assertThat(spec.objective()).isEqualTo(new ObjectiveSpec.Builtin("branin", 10, 120));
         assertThat(spec.budget()).isEqualTo(64);

@@ -73,16 +73,18 @@ public final class AutoOptimizer implements Optimizer {
     }
 
     /**
-     * On a finite grid with noisy results (tabular HPO), log-EI alone over-exploits the noisy incumbent's
-     * neighbourhood on some tables while UCB alone explores too much on others; alternating a log-EI GP and a UCB GP,
-     * each seeing every result, was never far from the better of the two in the benchmark (and better than pairing
-     * the GP with TPE). Elsewhere one algorithm runs alone.
+     * On a finite grid with noisy results (tabular HPO) no single model was best everywhere in the benchmark, so two
+     * alternate, each seeing every result. On grids of ordered values, log-EI alone over-exploits the noisy
+     * incumbent's neighbourhood on some tables and UCB alone explores too much on others: a log-EI GP and a UCB GP
+     * together were never far from the better one. Where unordered choices exist, UCB over the overlap kernel wastes
+     * trials on untried categories, and TPE's categorical kernels make the better partner. Elsewhere one algorithm
+     * runs alone.
      */
     static String partnerFor(Shape shape, String main) {
-        if (shape.finite() && !shape.conditional() && main.equals("gp")) {
-            return GP_UCB;
+        if (!shape.finite() || shape.conditional() || !main.equals("gp")) {
+            return null;
         }
-        return null;
+        return shape.unordered() > 0 ? "tpe-mv" : GP_UCB;
     }
 
     private static final String GP_UCB = "gp-ucb";
