@@ -137,7 +137,7 @@ class WorkbenchSampleTest {
         assertThat(fx(() -> workbench.run().displayedIdProperty().get())).isEqualTo(-1L);
 
         until(5, "its row drawn in the list", () -> listLabel(robot, "stored-run") != null);
-        robot.clickOn(fx(() -> listLabel(robot, "stored-run")));
+        clickRow(robot, "stored-run", sweep.experimentId());
         until(10, "its trials in the table", () -> robot.lookup("#trialTable").queryTableView().getItems().size() == 10);
         assertThat(fx(() -> workbench.run().displayedIdProperty().get())).isEqualTo(sweep.experimentId());
         assertThat(fx(() -> robot.lookup("#statusLabel").queryAs(Label.class).getText())).isEqualTo("Completed");
@@ -148,6 +148,29 @@ class WorkbenchSampleTest {
         // nothing is loaded and nothing runs: no run control is enabled
         assertThat(fx(() -> robot.lookup("#startButton").queryButton().isDisabled())).isTrue();
         assertThat(fx(() -> robot.lookup("#stopButton").queryButton().isDisabled())).isTrue();
+    }
+
+    /**
+     * Clicks the list row showing {@code name} until experiment {@code id} is displayed. The list rebuilds its cells
+     * when items are replaced (late events of the finished run), so a label found a moment ago may have left the scene
+     * by the time the robot moves to it; the click is then retried on the row drawn now.
+     */
+    private void clickRow(FxRobot robot, String name, long id) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (fx(() -> workbench.run().displayedIdProperty().get()) != id) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("clicking the row of " + name + " never opened experiment " + id);
+            }
+            Label label = fx(() -> listLabel(robot, name));
+            if (label != null) {
+                try {
+                    robot.clickOn(label);
+                } catch (RuntimeException detached) {
+                    // the cell was rebuilt between lookup and click; look again
+                }
+            }
+            org.testfx.util.WaitForAsyncUtils.sleep(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The name label of a list row showing {@code name}, or null while none is drawn. */
