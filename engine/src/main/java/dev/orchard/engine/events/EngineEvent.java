@@ -1,8 +1,10 @@
 package dev.orchard.engine.events;
 
 import dev.orchard.engine.trial.ExperimentStatus;
+import dev.orchard.engine.trial.GpuStatus;
 import dev.orchard.engine.trial.Trial;
 
+import java.util.List;
 import java.util.Map;
 
 /** Everything the engine tells its subscribers (the store, the workbench, the CLI). */
@@ -32,6 +34,30 @@ public sealed interface EngineEvent {
         @Override
         public long experimentId() {
             return trial.experimentId();
+        }
+    }
+
+    /** A trial checkpointed and exited (paused by the user or by its scheduler); it may be resumed. */
+    record TrialPaused(Trial trial, String reason) implements EngineEvent {
+        @Override
+        public long experimentId() {
+            return trial.experimentId();
+        }
+    }
+
+    /**
+     * A scheduler decided something about a trial: {@code decision} is stop, pause, resume (promotion) or derive (PBT
+     * exploit); {@code reason} says why in words, {@code details} in numbers (rung, cut-off, median, parent).
+     */
+    record SchedulerDecision(long experimentId, int trial, long step, String decision, String reason,
+                             Map<String, Object> details) implements EngineEvent {
+    }
+
+    /** A sample of every GPU's utilisation and memory (engine-wide: {@link #experimentId()} is -1). */
+    record GpuUsage(List<GpuStatus> gpus, long atMillis) implements EngineEvent {
+        @Override
+        public long experimentId() {
+            return -1;
         }
     }
 }

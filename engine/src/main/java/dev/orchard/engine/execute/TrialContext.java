@@ -1,7 +1,10 @@
 package dev.orchard.engine.execute;
 
+import dev.orchard.engine.trial.Resources;
+
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /** What a running trial sees of the engine. */
 public interface TrialContext {
@@ -21,9 +24,38 @@ public interface TrialContext {
         report(step, Map.of("value", value));
     }
 
-    /** True once the trial should end (the sweep was stopped). */
+    /**
+     * True once the trial should end: the sweep is stopping, the user paused or stopped the trial, or the scheduler
+     * stopped or paused it. A trial that can checkpoint should do so (to {@link #checkpointDir()}) and return; the
+     * engine knows which of these it asked for. Command trials get SIGTERM instead.
+     */
     boolean stopRequested();
 
     /** Where this trial's log goes (command trials write their output there). */
     Path logFile();
+
+    /** This trial's own checkpoint directory (created before the trial starts; kept across pause and resume). */
+    default Path checkpointDir() {
+        return logFile().resolveSibling("checkpoints").resolve("trial-" + number());
+    }
+
+    /**
+     * The checkpoint to continue from: empty on a fresh start; this trial's own directory when it resumes after a pause
+     * or a crash of the engine; a copy of the parent's checkpoint for a trial derived from another (PBT).
+     */
+    default Optional<Path> resumeFrom() {
+        return Optional.empty();
+    }
+
+    /** The devices and CPU slots this trial holds while it runs. */
+    default Resources resources() {
+        return Resources.NONE;
+    }
+
+    /**
+     * A command runner calls this right after it started the trial's process (the leader of its own process group),
+     * so the engine records the PID and can end the group after a crash of the engine.
+     */
+    default void processStarted(ProcessHandle process) {
+    }
 }

@@ -203,7 +203,7 @@ public final class Sweep {
             setStatus(ExperimentStatus.RUNNING, null);
             while (true) {
                 if (!paused && !stopRequested) {
-                    int n = scheduler.launchable(running.size(), budget - launched);
+                    int n = scheduler.next(new Scheduler.SweepView(running.size(), scheduler.slots() - running.size(), budget - launched)).size();
                     if (n > 0) {
                         launch(n);
                     }
@@ -228,7 +228,7 @@ public final class Sweep {
                     setStatus(ExperimentStatus.RUNNING, null);
                 }
                 if (running.isEmpty() && !paused && !stopRequested && launched < budget
-                        && scheduler.launchable(0, budget - launched) == 0) {
+                        && scheduler.next(new Scheduler.SweepView(0, scheduler.slots(), budget - launched)).isEmpty()) {
                     throw new IllegalStateException("the scheduler launches no trial although none runs");
                 }
                 Object msg = inbox.take();

@@ -1,5 +1,8 @@
 package dev.orchard.engine.schedule;
 
+import java.util.Collections;
+import java.util.List;
+
 /** Runs trials in batches of {@code batchSize}; a new batch starts only when the previous one has fully finished. */
 public record SynchronousBatchScheduler(int batchSize) implements Scheduler {
 
@@ -15,7 +18,8 @@ public record SynchronousBatchScheduler(int batchSize) implements Scheduler {
     }
 
     @Override
-    public int launchable(int running, int remainingBudget) {
-        return running == 0 ? Math.min(batchSize, remainingBudget) : 0;
+    public List<Launch> next(SweepView view) {
+        int n = view.running() == 0 ? Math.min(batchSize, view.remainingBudget()) : 0;
+        return Collections.nCopies(Math.max(0, n), Launch.FRESH);
     }
 }

@@ -1,8 +1,11 @@
 package dev.orchard.engine.trial;
 
-/** Life cycle of a trial. The last four are final. */
+/**
+ * Life cycle of a trial. The last four are final. {@code PAUSED}: the trial checkpointed and exited (the user paused
+ * it, or a scheduler paused it at a rung) and may be resumed from its checkpoint.
+ */
 public enum TrialState {
-    PENDING, RUNNING, COMPLETED, FAILED, PRUNED, STOPPED;
+    PENDING, RUNNING, PAUSED, COMPLETED, FAILED, PRUNED, STOPPED;
 
     public boolean finished() {
         return this == COMPLETED || this == FAILED || this == PRUNED || this == STOPPED;
