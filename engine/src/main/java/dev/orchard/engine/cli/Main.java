@@ -11,7 +11,7 @@ import java.io.PrintWriter;
 /** {@code orchard}: the command-line face of the engine. */
 @Command(name = "orchard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Orchard: define, run, watch and keep machine-learning experiments.",
-        subcommands = {RunCommand.class, ValidateCommand.class, ListCommand.class, ShowCommand.class, ExportCommand.class,
+        subcommands = {RunCommand.class, ResumeCommand.class, ValidateCommand.class, ListCommand.class, ShowCommand.class, ExportCommand.class,
                 ImportCommand.class, AskTellCommand.class, OptimizersCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs an experiment spec (or the spec inside an export file) and stores every trial.",
-                "Ctrl+C stops the sweep cleanly: running trials end, everything is stored."})
+                "Ctrl+C pauses the sweep: running trials checkpoint and exit, everything is stored; `orchard resume ID` continues it."})
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SPEC", description = "Experiment spec (orchard.experiment/1) or export file (orchard.export/1).")
     Path specFile;
@@ -56,47 +56,59 @@ final class RunCommand implements Callable<Integer> {
         Specs.validate(spec, specFile.toString());
         Path baseDir = specFile.toAbsolutePath().getParent();
         try (Orchard orchard = db.open()) {
-            ProgressLine progress = new ProgressLine(System.err, spec.name(), spec.budget(), System.console() != null);
-            AtomicInteger finished = new AtomicInteger();
-            Sweep[] holder = new Sweep[1];
-            AutoCloseable sub = orchard.events().subscribe(e -> {
-                if (!quiet && e instanceof EngineEvent.TrialFinished && holder[0] != null && e.experimentId() == holder[0].experimentId()) {
-                    progress.update(finished.incrementAndGet(), bestText(holder[0]), false);
-                }
-            });
-            Sweep sweep = orchard.start(spec, baseDir);
-            holder[0] = sweep;
-            Thread hook = new Thread(() -> {
-                sweep.stop();
-                try {
-                    sweep.await(java.time.Duration.ofSeconds(20));
-                    orchard.flush();
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "orchard-ctrl-c");
-            Runtime.getRuntime().addShutdownHook(hook);
-            ExperimentStatus status = sweep.await();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is already running
-            }
-            sub.close();
-            orchard.flush();
-            if (!quiet) {
-                progress.finish(sweep.finishedTrials(), bestText(sweep));
-            }
-            ExperimentSummary s = orchard.summary(sweep.experimentId()).orElseThrow();
-            out.printf("experiment %d '%s' %s: %d trials (%d completed, %d failed)%n", sweep.experimentId(), spec.name(),
-                    status.wire(), s.trials(), s.completed(), s.failed());
-            sweep.best().ifPresentOrElse(
-                    b -> out.printf("best value %s at trial %d: %s%n", Format.number(b.value()), b.number(), Format.params(b.params())),
-                    () -> out.println("no trial completed"));
-            out.printf("database %s.mv.db%n", orchard.database());
-            out.flush();
-            return status == ExperimentStatus.FAILED ? Main.FAILED : 0;
+            return watch(orchard, orchard.start(spec, baseDir), quiet, cmd.commandLine().getOut());
         }
+    }
+
+    /**
+     * Shows a sweep's progress until it ends and prints its summary. Ctrl+C pauses it: running trials are asked to
+     * checkpoint and exit, everything is stored, and {@code orchard resume ID} continues later.
+     */
+    static int watch(Orchard orchard, Sweep sweep, boolean quiet, PrintWriter out) throws Exception {
+        ProgressLine progress = new ProgressLine(System.err, sweep.name(), sweep.budget(), System.console() != null);
+        AtomicInteger finished = new AtomicInteger(sweep.finishedTrials());
+        AutoCloseable sub = orchard.events().subscribe(e -> {
+            if (!quiet && e instanceof EngineEvent.TrialFinished && e.experimentId() == sweep.experimentId()) {
+                progress.update(finished.incrementAndGet(), bestText(sweep), false);
+            }
+        });
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            interrupted.set(true);
+            sweep.pause();
+            try {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                while (sweep.status() != ExperimentStatus.PAUSED && !sweep.status().finished() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                orchard.flush();
+                System.err.printf("%norchard: paused experiment %d; continue it with: orchard resume %d%n",
+                        sweep.experimentId(), sweep.experimentId());
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "orchard-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ExperimentStatus status = sweep.await();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is already running
+        }
+        sub.close();
+        orchard.flush();
+        if (!quiet) {
+            progress.finish(sweep.finishedTrials(), bestText(sweep));
+        }
+        ExperimentSummary s = orchard.summary(sweep.experimentId()).orElseThrow();
+        out.printf("experiment %d '%s' %s: %d trials (%d completed, %d failed)%n", sweep.experimentId(), sweep.name(),
+                status.wire(), s.trials(), s.completed(), s.failed());
+        sweep.best().ifPresentOrElse(
+                b -> out.printf("best value %s at trial %d: %s%n", Format.number(b.value()), b.number(), Format.params(b.params())),
+                () -> out.println("no trial completed"));
+        out.printf("database %s.mv.db%n", orchard.database());
+        out.flush();
+        return status == ExperimentStatus.FAILED ? Main.FAILED : 0;
     }
 
     private static String bestText(Sweep s) {

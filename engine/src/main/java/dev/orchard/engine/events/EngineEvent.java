@@ -60,4 +60,11 @@ public sealed interface EngineEvent {
             return -1;
         }
     }
+
+    /**
+     * A trial restarted from a checkpoint and reported {@code fromStep} again: what it had reported from that step on
+     * (after its last checkpoint) is superseded.
+     */
+    record TrialRewound(long experimentId, int trial, long fromStep) implements EngineEvent {
+    }
 }

@@ -71,7 +71,7 @@ public final class CommandRunner implements TrialRunner {
         } catch (IllegalArgumentException e) {
             return TrialResult.failed("command: " + e.getMessage(), -1);
         }
-        Path checkpointDir = checkpointRoot.resolve(String.valueOf(ctx.experimentId())).resolve(String.valueOf(ctx.number()));
+        Path checkpointDir = ctx.checkpointDir();
         Process process;
         try {
             Files.createDirectories(checkpointDir);
@@ -83,9 +83,10 @@ public final class CommandRunner implements TrialRunner {
             e.put("ORCHARD_EXPERIMENT_ID", String.valueOf(ctx.experimentId()));
             e.put("ORCHARD_PARAMS", Json.write(ctx.params()));
             e.put("ORCHARD_CHECKPOINT_DIR", checkpointDir.toString());
-            e.put("ORCHARD_RESUME_FROM", "");
+            e.put("ORCHARD_RESUME_FROM", ctx.resumeFrom().map(Path::toString).orElse(""));
             e.put("PYTHONUNBUFFERED", "1");
             process = pb.start();
+            ctx.processStarted(process.toHandle());
         } catch (IOException e) {
             return TrialResult.failed("cannot start " + argv.get(0) + " in " + workdir + ": " + e.getMessage(), -1);
         }

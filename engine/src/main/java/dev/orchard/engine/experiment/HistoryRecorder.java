@@ -4,7 +4,6 @@ import dev.orchard.engine.events.EngineEvent;
 import dev.orchard.engine.json.Json;
 import dev.orchard.engine.store.Store;
 import dev.orchard.engine.store.WriteBatch;
-import dev.orchard.engine.trial.Trial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +33,8 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
     private final AtomicLong enqueued = new AtomicLong();
     private final Object progress = new Object();
     private long written;
+    /** Callers waiting in {@link #flush()}: the writer skips its linger while any wait. */
+    private int waiting;
     private volatile RuntimeException failure;
     private final Thread thread;
 
@@ -54,6 +55,21 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
     public void flush() {
         long target = enqueued.get();
         synchronized (progress) {
+            waiting++;
+            progress.notifyAll();
+            try {
+                awaitWritten(target);
+            } finally {
+                waiting--;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void awaitWritten(long target) {
+        synchronized (progress) {
             while (written < target && failure == null && thread.isAlive()) {
                 try {
                     progress.wait(100);
@@ -62,9 +78,6 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
                     return;
                 }
             }
-        }
-        if (failure != null) {
-            throw failure;
         }
     }
 
@@ -77,9 +90,12 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
                     continue;
                 }
                 drained.add(first);
-                if (queue.size() < LINGER_BELOW) {
-                    // A trickle of events: wait a moment so one transaction carries many (commits dominate otherwise).
-                    Thread.sleep(LINGER_MS);
+                synchronized (progress) {
+                    if (queue.size() < LINGER_BELOW && waiting == 0) {
+                        // A trickle of events: wait a moment so one transaction carries many (commits dominate
+                        // otherwise), unless someone waits for them to be stored.
+                        progress.wait(LINGER_MS);
+                    }
                 }
                 queue.drainTo(drained, MAX_BATCH);
                 boolean stop = drained.remove(POISON);
@@ -104,35 +120,46 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
         }
     }
 
+    /**
+     * The batch for a run of events. Trial rows and experiment statuses are not written here: the sweep writes those
+     * itself, at once, before it publishes them (they must survive a crash); this writer stores the metric series and
+     * the event log, which may lag by a batch.
+     */
     static WriteBatch batch(List<EngineEvent> events) {
-        var statuses = new LinkedHashMap<Long, WriteBatch.Status>();
-        var trials = new LinkedHashMap<String, Trial>();
         var metrics = new ArrayList<WriteBatch.Metrics>();
+        var rewinds = new ArrayList<WriteBatch.Rewind>();
         var rows = new ArrayList<WriteBatch.Event>();
         long now = System.currentTimeMillis();
         for (EngineEvent e : events) {
             if (e instanceof EngineEvent.ExperimentStatusChanged s) {
-                statuses.put(s.experimentId(), new WriteBatch.Status(s.status(), s.message()));
                 rows.add(new WriteBatch.Event(s.experimentId(), -1, "status",
                         Json.write(Map.of("status", s.status().wire(), "message", s.message() == null ? "" : s.message())), now));
             } else if (e instanceof EngineEvent.TrialStarted t) {
-                trials.put(key(t.trial()), t.trial());
                 rows.add(new WriteBatch.Event(t.experimentId(), t.trial().number(), "trial_started", null, now));
             } else if (e instanceof EngineEvent.TrialFinished t) {
-                trials.put(key(t.trial()), t.trial());
                 Map<String, Object> payload = new LinkedHashMap<>();
                 payload.put("state", t.trial().state().wire());
                 t.trial().error().ifPresent(err -> payload.put("error", err));
                 rows.add(new WriteBatch.Event(t.experimentId(), t.trial().number(), "trial_finished", Json.write(payload), now));
+            } else if (e instanceof EngineEvent.TrialPaused p) {
+                rows.add(new WriteBatch.Event(p.experimentId(), p.trial().number(), "trial_paused",
+                        Json.write(Map.of("reason", p.reason())), now));
+            } else if (e instanceof EngineEvent.SchedulerDecision d) {
+                Map<String, Object> payload = new LinkedHashMap<>();
+                payload.put("decision", d.decision());
+                payload.put("step", d.step());
+                payload.put("reason", d.reason());
+                payload.putAll(d.details());
+                rows.add(new WriteBatch.Event(d.experimentId(), d.trial(), "scheduler", Json.write(payload), now));
+            } else if (e instanceof EngineEvent.TrialRewound r) {
+                // points of this batch that the rewind supersedes are dropped here; stored ones are deleted first
+                metrics.removeIf(m -> m.experimentId() == r.experimentId() && m.trial() == r.trial() && m.step() >= r.fromStep());
+                rewinds.add(new WriteBatch.Rewind(r.experimentId(), r.trial(), r.fromStep()));
             } else if (e instanceof EngineEvent.TrialMetrics m) {
                 metrics.add(new WriteBatch.Metrics(m.experimentId(), m.trial(), m.step(), m.values(), m.wallTimeMillis()));
             }
         }
-        return new WriteBatch(statuses, trials.values(), metrics, rows);
-    }
-
-    private static String key(Trial t) {
-        return t.experimentId() + "/" + t.number();
+        return new WriteBatch(Map.of(), List.of(), rewinds, metrics, rows);
     }
 
     /** Stores what is queued and stops the writer. */

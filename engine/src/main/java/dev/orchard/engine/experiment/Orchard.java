@@ -9,11 +9,14 @@ import dev.orchard.engine.json.Specs;
 import dev.orchard.engine.optimize.Optimizer;
 import dev.orchard.engine.optimize.OptimizerContext;
 import dev.orchard.engine.optimize.Optimizers;
+import dev.orchard.engine.schedule.Scheduler;
 import dev.orchard.engine.schedule.Schedulers;
 import dev.orchard.engine.store.ExperimentArchive;
 import dev.orchard.engine.store.ExperimentRecord;
 import dev.orchard.engine.store.ExperimentSummary;
 import dev.orchard.engine.store.Store;
+import dev.orchard.engine.store.SweepCheckpoint;
+import dev.orchard.engine.store.TrialProcess;
 import dev.orchard.engine.trial.ExperimentStatus;
 import dev.orchard.engine.trial.MetricPoint;
 import dev.orchard.engine.trial.Trial;
@@ -22,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -126,16 +130,94 @@ public final class Orchard implements AutoCloseable {
     }
 
     private Sweep start(ExperimentSpec spec, Optional<Path> baseDir, TrialRunner runner) {
-        Optimizer optimizer = Optimizers.create(spec.optimizer().name(),
-                new OptimizerContext(spec.space(), spec.direction(), spec.seed(), spec.optimizer().config()));
-        var scheduler = Schedulers.create(spec.scheduler());
+        Optimizer optimizer = optimizer(spec);
+        Scheduler scheduler = scheduler(spec);
         long id = store.createExperiment(Optional.empty(), spec.name(), "sweep", spec.direction(), Specs.write(spec),
                 baseDir.map(Path::toString), ExperimentStatus.CREATED);
-        Sweep sweep = new Sweep(id, spec.name(), spec.budget(), spec.direction(), optimizer, scheduler, runner, bus,
-                dataDir.resolve("logs"));
+        return launch(new Sweep(id, spec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
+                runner, Sweep.ResourceGate.NONE, bus, store, recorder::flush, dataDir, Sweep.History.NONE));
+    }
+
+    private Sweep launch(Sweep sweep) {
         sweeps.add(sweep);
         sweep.completion().whenComplete((s, e) -> sweeps.remove(sweep));
         return sweep.start();
+    }
+
+    private static Optimizer optimizer(ExperimentSpec spec) {
+        return Optimizers.create(spec.optimizer().name(),
+                new OptimizerContext(spec.space(), spec.direction(), spec.seed(), spec.optimizer().config()));
+    }
+
+    private static Scheduler scheduler(ExperimentSpec spec) {
+        return Schedulers.create(spec.scheduler());
+    }
+
+    private static String metric(ExperimentSpec spec) {
+        return spec.objective() == null ? "value" : spec.objective().metric();
+    }
+
+    /**
+     * Continues a sweep whose engine died (or that was paused when its engine closed) from what is stored: processes
+     * left over from its trials are ended, trials that were running restart from their last checkpoints, completed
+     * trials are neither lost nor run again, and the optimizer continues as if it had never been interrupted.
+     */
+    public Sweep resume(long id) {
+        ExperimentRecord rec = resumable(id);
+        ExperimentSpec spec = Specs.parse(rec.specJson(), "experiment " + id);
+        Path base = rec.baseDir().map(Path::of).orElseThrow(() -> new IllegalArgumentException("experiment " + id
+                + " ran a Java objective in-process; resume it from Java with resume(id, objective)"));
+        return resume(rec, spec, Runners.forSpec(spec.objective(), base, dataDir));
+    }
+
+    /** {@link #resume(long)} for a sweep whose trials run a Java objective in-process. */
+    public Sweep resume(long id, Objective objective) {
+        ExperimentRecord rec = resumable(id);
+        return resume(rec, Specs.parse(rec.specJson(), "experiment " + id), new InProcessRunner(objective));
+    }
+
+    private ExperimentRecord resumable(long id) {
+        ExperimentRecord rec = store.experiment(id).orElseThrow(() -> new IllegalArgumentException("no experiment with id " + id));
+        if (!rec.kind().equals("sweep")) {
+            throw new IllegalArgumentException("experiment " + id + " is a " + rec.kind() + ", not a sweep");
+        }
+        if (sweeps.stream().anyMatch(s -> s.experimentId() == id)) {
+            throw new IllegalStateException("experiment " + id + " is running in this process already");
+        }
+        if (rec.status() == ExperimentStatus.COMPLETED || rec.status() == ExperimentStatus.STOPPED
+                || rec.status() == ExperimentStatus.FAILED) {
+            throw new IllegalStateException("experiment " + id + " has ended (" + rec.status().wire() + "); nothing to resume");
+        }
+        return rec;
+    }
+
+    private Sweep resume(ExperimentRecord rec, ExperimentSpec spec, TrialRunner runner) {
+        long id = rec.id();
+        recorder.flush();
+        for (TrialProcess p : store.unfinishedProcesses(id)) {
+            Orphans.end(p, Duration.ofSeconds(10));
+        }
+        var trials = new java.util.HashMap<Integer, Trial>();
+        store.trials(id).forEach(t -> trials.put(t.number(), t));
+        Optional<SweepCheckpoint> cp = store.sweepCheckpoint(id);
+        Optimizer optimizer = optimizer(spec);
+        Scheduler scheduler = scheduler(spec);
+        List<Integer> observed = cp.map(SweepCheckpoint::observed).orElse(List.of());
+        if (cp.isPresent()) {
+            // the optimizer's contract: re-observe the history it had been told, then restore its own state
+            for (int n : observed) {
+                Trial t = trials.get(n);
+                if (t != null) {
+                    optimizer.observe(Sweep.observation(t));
+                }
+            }
+            cp.get().optimizerStateJson().ifPresent(json -> optimizer.restore(dev.orchard.engine.json.Json.read(json)));
+            cp.get().schedulerStateJson().ifPresent(json -> scheduler.restore(dev.orchard.engine.json.Json.readMap(json)));
+        }
+        var history = new Sweep.History(trials, observed, cp.map(SweepCheckpoint::pausedByUser).orElse(List.of()),
+                store.parents(id), cp.map(SweepCheckpoint::nextNumber).orElse(0), cp.flatMap(SweepCheckpoint::optimizerStateJson));
+        return launch(new Sweep(id, rec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
+                runner, Sweep.ResourceGate.NONE, bus, store, recorder::flush, dataDir, history));
     }
 
     /** Sweeps started through this facade that have not ended. */

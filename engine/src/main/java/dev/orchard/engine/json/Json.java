@@ -101,6 +101,15 @@ public final class Json {
         }
     }
 
+    /** JSON text → tree. */
+    public static JsonNode read(String json) {
+        try {
+            return WIRE.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("invalid JSON: " + e.getMessage(), e);
+        }
+    }
+
     public static ObjectNode object() {
         return WIRE.createObjectNode();
     }

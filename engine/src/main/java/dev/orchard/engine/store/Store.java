@@ -54,7 +54,9 @@ public final class Store implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new StoreException("cannot create the folder of database " + base + ": " + e.getMessage(), e);
         }
-        return open(base, "jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE");
+        // WRITE_DELAY=0: a commit reaches the file at once (H2 would otherwise hold it in memory for up to half a second),
+        // so a killed engine loses nothing it committed; the OS keeps the write even though H2 does not fsync.
+        return open(base, "jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
     }
 
     /**
@@ -175,6 +177,7 @@ public final class Store implements AutoCloseable {
             c.setAutoCommit(false);
             try {
                 writeTrials(c, batch.trials());
+                writeRewinds(c, batch.rewinds());
                 writeMetrics(c, batch.metrics());
                 writeEvents(c, batch.events());
                 writeStatuses(c, batch.statuses());
@@ -204,6 +207,126 @@ public final class Store implements AutoCloseable {
             }
             ps.executeBatch();
         }
+    }
+
+    private static void writeRewinds(Connection c, List<WriteBatch.Rewind> rewinds) throws SQLException {
+        if (rewinds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM metric WHERE experiment_id = ? AND trial = ? AND step >= ?")) {
+            for (WriteBatch.Rewind r : rewinds) {
+                ps.setLong(1, r.experimentId());
+                ps.setInt(2, r.trial());
+                ps.setLong(3, r.fromStep());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * What a sweep must not lose, written at once in one transaction: trial snapshots (launched, paused, ended), the
+     * parents of derived trials, and the sweep's checkpoint (when given). Either all of it survives a crash or none.
+     */
+    public void recordSweep(long experimentId, java.util.Collection<Trial> trials, Map<Integer, Integer> parents,
+                            Optional<SweepCheckpoint> checkpoint) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                writeTrials(c, trials);
+                if (!parents.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE trial SET parent = ? WHERE experiment_id = ? AND number = ?")) {
+                        for (var e : parents.entrySet()) {
+                            ps.setInt(1, e.getValue());
+                            ps.setLong(2, experimentId);
+                            ps.setInt(3, e.getKey());
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                }
+                if (checkpoint.isPresent()) {
+                    writeCheckpoint(c, experimentId, checkpoint.get());
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot write the trials of experiment " + experimentId + " to " + file(file) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void writeCheckpoint(Connection c, long experimentId, SweepCheckpoint cp) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("MERGE INTO sweep_state(experiment_id, optimizer_state, scheduler_state, "
+                + "next_number, observed_json, paused_json, updated_at) KEY(experiment_id) VALUES (?,?,?,?,?,?,?)")) {
+            ps.setLong(1, experimentId);
+            ps.setString(2, cp.optimizerStateJson().orElse(null));
+            ps.setString(3, cp.schedulerStateJson().orElse(null));
+            ps.setInt(4, cp.nextNumber());
+            ps.setString(5, Json.write(cp.observed()));
+            ps.setString(6, Json.write(cp.pausedByUser()));
+            ps.setObject(7, now());
+            ps.executeUpdate();
+        }
+    }
+
+    /** The sweep's last checkpoint, if it launched anything. */
+    public Optional<SweepCheckpoint> sweepCheckpoint(long experimentId) {
+        return query("SELECT * FROM sweep_state WHERE experiment_id = ?", ps -> ps.setLong(1, experimentId), rs ->
+                new SweepCheckpoint(Optional.ofNullable(rs.getString("optimizer_state")),
+                        Optional.ofNullable(rs.getString("scheduler_state")), rs.getInt("next_number"),
+                        ints(rs.getString("observed_json")), ints(rs.getString("paused_json")))).stream().findFirst();
+    }
+
+    private static List<Integer> ints(String json) {
+        var node = Json.read(json);
+        var out = new ArrayList<Integer>();
+        node.forEach(n -> out.add(n.asInt()));
+        return out;
+    }
+
+    /** Sets an experiment's status at once (not through the batched writer). */
+    public void setStatus(long experimentId, ExperimentStatus status, String message) {
+        try (Connection c = pool.getConnection()) {
+            writeStatuses(c, Map.of(experimentId, new WriteBatch.Status(status, message)));
+        } catch (SQLException e) {
+            throw new StoreException("cannot update experiment " + experimentId + " in " + file(file) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Records the process group a trial runs in, so that a resumed sweep can end it if the engine died. */
+    public void recordProcess(long experimentId, int trial, long pid, Instant startedAt) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE trial SET pid = ?, pid_started_at = ? WHERE experiment_id = ? AND number = ?")) {
+            ps.setLong(1, pid);
+            ps.setObject(2, startedAt.atOffset(java.time.ZoneOffset.UTC));
+            ps.setLong(3, experimentId);
+            ps.setInt(4, trial);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot record the process of trial " + trial + " of experiment " + experimentId + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Recorded processes of the experiment's trials that had not reached a final state. */
+    public List<TrialProcess> unfinishedProcesses(long experimentId) {
+        return query("SELECT number, pid, pid_started_at FROM trial WHERE experiment_id = ? AND pid IS NOT NULL "
+                + "AND state IN ('RUNNING', 'PENDING', 'PAUSED')", ps -> ps.setLong(1, experimentId),
+                rs -> new TrialProcess(rs.getInt(1), rs.getLong(2), instant(rs, "pid_started_at")));
+    }
+
+    /** The trial each derived trial (PBT) was copied from. */
+    public Map<Integer, Integer> parents(long experimentId) {
+        var out = new java.util.TreeMap<Integer, Integer>();
+        query("SELECT number, parent FROM trial WHERE experiment_id = ? AND parent IS NOT NULL", ps -> ps.setLong(1, experimentId),
+                rs -> out.put(rs.getInt(1), rs.getInt(2)));
+        return out;
     }
 
     private static void writeTrials(Connection c, java.util.Collection<Trial> trials) throws SQLException {

@@ -11,7 +11,12 @@ import java.util.Map;
  * Writes collected over a short interval, stored in one transaction. Trials are upserted (the latest snapshot of each
  * wins), so a trial that started and finished inside one batch costs one row write.
  */
-public record WriteBatch(Map<Long, Status> statuses, Collection<Trial> trials, List<Metrics> metrics, List<Event> events) {
+public record WriteBatch(Map<Long, Status> statuses, Collection<Trial> trials, List<Rewind> rewinds, List<Metrics> metrics,
+                         List<Event> events) {
+
+    /** Metric points of a trial from {@code fromStep} on are dropped (it resumed from an earlier checkpoint). */
+    public record Rewind(long experimentId, int trial, long fromStep) {
+    }
 
     public record Status(ExperimentStatus status, String message) {
     }
@@ -25,6 +30,6 @@ public record WriteBatch(Map<Long, Status> statuses, Collection<Trial> trials, L
     }
 
     public boolean isEmpty() {
-        return statuses.isEmpty() && trials.isEmpty() && metrics.isEmpty() && events.isEmpty();
+        return statuses.isEmpty() && trials.isEmpty() && rewinds.isEmpty() && metrics.isEmpty() && events.isEmpty();
     }
 }

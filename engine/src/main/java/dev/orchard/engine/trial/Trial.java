@@ -23,4 +23,16 @@ public record Trial(long experimentId, int number, Map<String, Object> params, T
     public Trial finish(TrialState state, OptionalDouble value, long lastStep, Optional<String> error, Instant at) {
         return new Trial(experimentId, number, params, state, value, lastStep, error, startedAt, Optional.of(at));
     }
+
+    /** The trial checkpointed and exited; {@code value} is its last reported value, if any. */
+    public Trial paused(OptionalDouble value, long lastStep) {
+        return new Trial(experimentId, number, params, TrialState.PAUSED, value, lastStep, Optional.empty(), startedAt,
+                Optional.empty());
+    }
+
+    /** The trial runs again (resumed from its checkpoint); when it first started is kept. */
+    public Trial restarted() {
+        return new Trial(experimentId, number, params, TrialState.RUNNING, value, lastStep, Optional.empty(), startedAt,
+                Optional.empty());
+    }
 }

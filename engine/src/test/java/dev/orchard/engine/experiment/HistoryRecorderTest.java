@@ -34,33 +34,53 @@ class HistoryRecorderTest {
     }
 
     @Test
-    void batchCoalescesStartedAndFinishedIntoOneTrialRow() {
+    void batchHoldsTheSeriesAndTheEventLogButNoTrialRows() {
+        // trial rows and statuses are the sweep's to write (at once, before it publishes); the recorder keeps the rest
         Trial t = trial(1, 0);
         Trial done = t.finish(TrialState.COMPLETED, OptionalDouble.of(2.5), 3, Optional.empty(), T0.plusSeconds(1));
-        Trial other = trial(1, 1);
         WriteBatch b = HistoryRecorder.batch(List.of(
                 new EngineEvent.ExperimentStatusChanged(1, ExperimentStatus.RUNNING, null),
                 new EngineEvent.TrialStarted(t),
-                new EngineEvent.TrialStarted(other),
                 new EngineEvent.TrialMetrics(1, 0, 0, Map.of("loss", 1.0), 10),
                 new EngineEvent.TrialMetrics(1, 0, 1, Map.of("loss", 0.5, "acc", 0.9), 11),
+                new EngineEvent.SchedulerDecision(1, 0, 1, "stop", "below the rung's cut-off", Map.of("rung", 0)),
                 new EngineEvent.TrialFinished(done),
                 new EngineEvent.ExperimentStatusChanged(1, ExperimentStatus.COMPLETED, "ok")));
-        assertThat(b.trials()).containsExactly(done, other);
+        assertThat(b.trials()).isEmpty();
+        assertThat(b.statuses()).isEmpty();
         assertThat(b.metrics()).hasSize(2);
-        assertThat(b.statuses()).containsOnlyKeys(1L);
-        assertThat(b.statuses().get(1L)).isEqualTo(new WriteBatch.Status(ExperimentStatus.COMPLETED, "ok"));
         assertThat(b.events()).extracting(WriteBatch.Event::kind)
-                .containsExactly("status", "trial_started", "trial_started", "trial_finished", "status");
+                .containsExactly("status", "trial_started", "scheduler", "trial_finished", "status");
+        assertThat(Json.readMap(b.events().get(2).payloadJson())).containsEntry("decision", "stop").containsEntry("rung", 0);
         assertThat(Json.readMap(b.events().get(3).payloadJson())).containsEntry("state", "completed");
         assertThat(HistoryRecorder.batch(List.of()).isEmpty()).isTrue();
     }
 
     @Test
-    void trialsOfDifferentExperimentsStayApart() {
-        WriteBatch b = HistoryRecorder.batch(List.of(new EngineEvent.TrialStarted(trial(1, 0)),
-                new EngineEvent.TrialStarted(trial(2, 0))));
-        assertThat(b.trials()).hasSize(2);
+    void aRewindDropsThePointsItSupersedesInTheBatchAndInTheStore(@TempDir Path dir) {
+        WriteBatch b = HistoryRecorder.batch(List.of(
+                new EngineEvent.TrialMetrics(1, 0, 4, Map.of("loss", 1.0), 10),
+                new EngineEvent.TrialMetrics(1, 0, 5, Map.of("loss", 0.9), 11),
+                new EngineEvent.TrialMetrics(1, 1, 5, Map.of("loss", 0.8), 11),
+                new EngineEvent.TrialRewound(1, 0, 5),
+                new EngineEvent.TrialMetrics(1, 0, 5, Map.of("loss", 0.7), 12)));
+        assertThat(b.metrics()).extracting(m -> m.trial() + "@" + m.step() + "=" + m.values().get("loss"))
+                .containsExactly("0@4=1.0", "1@5=0.8", "0@5=0.7");
+        try (Store store = Store.open(dir.resolve("h"))) {
+            long id = store.createExperiment(Optional.empty(), "rec", "sweep", Direction.MINIMIZE, "{}", Optional.empty(),
+                    ExperimentStatus.CREATED);
+            try (var recorder = new HistoryRecorder(store)) {
+                for (int s = 0; s < 8; s++) {
+                    recorder.accept(new EngineEvent.TrialMetrics(id, 0, s, Map.of("loss", (double) s), s));
+                }
+                recorder.flush();
+                recorder.accept(new EngineEvent.TrialRewound(id, 0, 6));
+                recorder.accept(new EngineEvent.TrialMetrics(id, 0, 6, Map.of("loss", 60.0), 100));
+                recorder.flush();
+                assertThat(store.metrics(id, 0)).extracting(m -> m.step() + "=" + m.value())
+                        .containsExactly("0=0.0", "1=1.0", "2=2.0", "3=3.0", "4=4.0", "5=5.0", "6=60.0");
+            }
+        }
     }
 
     @Test
@@ -100,12 +120,11 @@ class HistoryRecorderTest {
                     th.join();
                 }
                 recorder.flush();
-                assertThat(store.trials(id)).hasSize(200).allMatch(t -> t.state() == TrialState.COMPLETED);
+                assertThat(store.trials(id)).isEmpty(); // the sweep writes trial rows itself
                 assertThat(store.metrics(id)).hasSize(200 * 20);
                 bus.publish(new EngineEvent.ExperimentStatusChanged(id, ExperimentStatus.COMPLETED, "done"));
             }
             recorder.close(); // stores what is still queued
-            assertThat(store.experiment(id).orElseThrow().status()).isEqualTo(ExperimentStatus.COMPLETED);
             assertThat(store.eventCount(id)).isEqualTo(2 + 200 * 2);
         }
     }

@@ -126,37 +126,40 @@ class SweepTest {
      * so the pause lands while that trial's batch is being launched, however slow the machine.
      */
     void pauseWhenTrialStarts(int number) {
+        var once = new java.util.concurrent.atomic.AtomicBoolean();
         orchard.events().subscribe(e -> {
-            if (e instanceof EngineEvent.TrialStarted t && t.trial().number() == number) {
+            // once: a resumed trial starts again
+            if (e instanceof EngineEvent.TrialStarted t && t.trial().number() == number && once.compareAndSet(false, true)) {
                 orchard.activeSweeps().stream().filter(s -> s.experimentId() == t.experimentId()).forEach(Sweep::pause);
             }
         });
     }
 
     @Test
-    void pauseLetsRunningTrialsFinishAndLaunchesNoneUntilResumed() throws Exception {
+    void pauseCheckpointsRunningTrialsAndLaunchesNoneUntilResumed() throws Exception {
         pauseWhenTrialStarts(0);
         Sweep sweep = orchard.start(branin("sobol", 12, 4, 1, 3, 150), dir);
         long id = sweep.experimentId();
         awaitTrue("status PAUSED", LONG, () -> sweep.status() == ExperimentStatus.PAUSED);
         assertThat(sweep.isPaused()).isTrue();
 
-        orchard.flush();
+        // the pause reached the first batch as it started: its trials were asked to checkpoint and exit
         List<Trial> atPause = orchard.trials(id);
-        assertThat(atPause).hasSize(4).allMatch(t -> t.state() == TrialState.COMPLETED);
+        assertThat(atPause).hasSize(4).allMatch(t -> t.state() == TrialState.PAUSED);
         assertThat(orchard.experiment(id).orElseThrow().status()).isEqualTo(ExperimentStatus.PAUSED);
         assertThat(started(id)).isEqualTo(4);
         Thread.sleep(400); // longer than two trials take: nothing may start meanwhile
         assertThat(started(id)).isEqualTo(4);
         assertThat(sweep.status()).isEqualTo(ExperimentStatus.PAUSED);
-        assertThat(sweep.finishedTrials()).isEqualTo(4);
-        orchard.flush();
-        assertThat(orchard.trials(id)).hasSize(4);
+        assertThat(sweep.finishedTrials()).isZero();
 
         sweep.resume();
         assertThat(finish(sweep, LONG)).isEqualTo(ExperimentStatus.COMPLETED);
         orchard.flush();
+        // the paused trials continued (same numbers, same configurations) and eight more ran
         assertThat(orchard.trials(id)).hasSize(12).allMatch(t -> t.state() == TrialState.COMPLETED);
+        assertThat(orchard.trials(id).subList(0, 4)).extracting(Trial::params)
+                .containsExactlyElementsOf(atPause.stream().map(Trial::params).toList());
         assertThat(statuses(id)).containsExactly(ExperimentStatus.RUNNING, ExperimentStatus.PAUSING,
                 ExperimentStatus.PAUSED, ExperimentStatus.RUNNING, ExperimentStatus.COMPLETED);
         assertThat(orchard.experiment(id).orElseThrow().status()).isEqualTo(ExperimentStatus.COMPLETED);
@@ -175,7 +178,8 @@ class SweepTest {
         sweep.stop();
         assertThat(finish(sweep, LONG)).isEqualTo(ExperimentStatus.STOPPED);
         orchard.flush();
-        assertThat(orchard.trials(sweep.experimentId())).hasSize(2).allMatch(t -> t.state() == TrialState.COMPLETED);
+        // the trials paused with the sweep end as stopped
+        assertThat(orchard.trials(sweep.experimentId())).hasSize(2).allMatch(t -> t.state() == TrialState.STOPPED);
         assertThat(orchard.experiment(sweep.experimentId()).orElseThrow().status()).isEqualTo(ExperimentStatus.STOPPED);
     }
 

@@ -42,7 +42,7 @@ class StoreTest {
 
     static WriteBatch batch(Map<Long, WriteBatch.Status> statuses, List<Trial> trials, List<WriteBatch.Metrics> metrics,
                             List<WriteBatch.Event> events) {
-        return new WriteBatch(statuses, trials, metrics, events);
+        return new WriteBatch(statuses, trials, List.of(), metrics, events);
     }
 
     static WriteBatch trials(Trial... ts) {
@@ -181,7 +181,7 @@ class StoreTest {
             assertThat(s.trials(id)).isEmpty();
             assertThat(s.eventCount(id)).isZero();
             assertThat(s.experiment(id).orElseThrow().status()).isEqualTo(ExperimentStatus.RUNNING);
-            s.write(new WriteBatch(Map.of(), List.of(), List.of(), List.of())); // empty: nothing to do
+            s.write(new WriteBatch(Map.of(), List.of(), List.of(), List.of(), List.of())); // empty: nothing to do
         }
     }
 
