@@ -313,6 +313,8 @@ public final class RunViewModel {
             return upsert(t.trial());
         } else if (e instanceof EngineEvent.TrialFinished t) {
             return upsert(t.trial());
+        } else if (e instanceof EngineEvent.TrialPaused p) {
+            return upsert(p.trial());
         }
         return false;
     }
@@ -433,7 +435,7 @@ public final class RunViewModel {
         String text = switch (s) {
             case CREATED -> "Starting";
             case RUNNING -> "Running";
-            case PAUSING -> "Pausing — running trials finish";
+            case PAUSING -> "Pausing — running trials checkpoint and exit";
             case PAUSED -> "Paused";
             case STOPPING -> "Stopping";
             case COMPLETED -> "Completed";

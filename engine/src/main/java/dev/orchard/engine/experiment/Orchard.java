@@ -129,9 +129,21 @@ public final class Orchard implements AutoCloseable {
         return start(spec, Optional.empty(), new InProcessRunner(objective));
     }
 
+    /**
+     * Starts a sweep of a Java objective with a scheduler of your own (the spec's scheduler is recorded, not used). A
+     * sweep started this way is resumed with {@link #resume(long, Objective)}, which builds the spec's scheduler.
+     */
+    public Sweep start(ExperimentSpec spec, Objective objective, Scheduler scheduler) {
+        Specs.validateRun(spec, spec.name() == null ? "experiment" : spec.name());
+        return start(spec, Optional.empty(), new InProcessRunner(objective), scheduler);
+    }
+
     private Sweep start(ExperimentSpec spec, Optional<Path> baseDir, TrialRunner runner) {
+        return start(spec, baseDir, runner, scheduler(spec));
+    }
+
+    private Sweep start(ExperimentSpec spec, Optional<Path> baseDir, TrialRunner runner, Scheduler scheduler) {
         Optimizer optimizer = optimizer(spec);
-        Scheduler scheduler = scheduler(spec);
         long id = store.createExperiment(Optional.empty(), spec.name(), "sweep", spec.direction(), Specs.write(spec),
                 baseDir.map(Path::toString), ExperimentStatus.CREATED);
         return launch(new Sweep(id, spec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
@@ -258,15 +270,18 @@ public final class Orchard implements AutoCloseable {
         return store.importArchive(ArchiveJson.read(file));
     }
 
-    /** Stops running sweeps, waits for them, stores everything and closes the database. */
+    /**
+     * Pauses running sweeps (their trials checkpoint and exit), stores everything and closes the database. A sweep
+     * left paused this way is continued with {@link #resume(long)}, in this process or a later one.
+     */
     @Override
     public void close() {
         for (Sweep s : sweeps) {
-            s.stop();
+            s.pause();
         }
         for (Sweep s : sweeps) {
             try {
-                s.await(java.time.Duration.ofSeconds(30));
+                s.detachWhenPaused(java.time.Duration.ofSeconds(30));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -6,6 +6,7 @@ import dev.orchard.engine.execute.InProcessRunner;
 import dev.orchard.engine.execute.Objective;
 import dev.orchard.engine.execute.TrialRunner;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,7 +29,8 @@ final class Runners {
 
     /**
      * A built-in function as an objective. With curve steps it reports a curve that decays towards the final value
-     * (like a loss during training); with a delay it takes that long, checking for a stop between steps.
+     * (like a loss during training); with a delay it takes that long, checking for a stop between steps. Asked to stop
+     * or pause, it checkpoints the step it reached, and a resumed trial continues from there.
      */
     static Objective builtin(ObjectiveSpec.Builtin b) {
         BuiltinFunctions.Function f = BuiltinFunctions.get(b.function());
@@ -37,8 +39,10 @@ final class Runners {
         return ctx -> {
             double v = f.apply(ctx.params());
             int parts = Math.max(1, steps);
-            for (int s = 0; s < steps; s++) {
+            int from = ctx.resumeFrom().map(d -> d.resolve("step")).filter(Files::isRegularFile).map(Runners::readStep).orElse(0);
+            for (int s = from; s < steps; s++) {
                 if (ctx.stopRequested()) {
+                    Files.writeString(ctx.checkpointDir().resolve("step"), String.valueOf(s));
                     return v;
                 }
                 sleep(delay / parts);
@@ -50,6 +54,14 @@ final class Runners {
             }
             return v;
         };
+    }
+
+    private static int readStep(Path file) {
+        try {
+            return Integer.parseInt(Files.readString(file).trim());
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0; // an unreadable checkpoint: start over
+        }
     }
 
     private static void sleep(long ms) throws InterruptedException {

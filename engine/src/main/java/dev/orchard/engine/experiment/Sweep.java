@@ -329,6 +329,36 @@ public final class Sweep {
         return paused;
     }
 
+    /**
+     * For an engine that closes: waits (at most {@code timeout}) until the paused sweep has no trial running, then ends
+     * its control thread without recording an end, so the stored sweep stays paused and can be resumed later. If
+     * trials still run at the timeout, the sweep is stopped instead.
+     */
+    void detachWhenPaused(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!status.finished() && status != ExperimentStatus.PAUSED && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (status.finished()) {
+            return;
+        }
+        if (status == ExperimentStatus.PAUSED) {
+            command(() -> {
+                throw new Detach();
+            });
+        } else {
+            stop();
+        }
+        await(Duration.ofSeconds(30));
+    }
+
+    /** Ends the control loop of a paused sweep without recording an end. */
+    private static final class Detach extends RuntimeException {
+        Detach() {
+            super(null, null, false, false);
+        }
+    }
+
     /** Waits for the sweep to end and returns its final status. */
     public ExperimentStatus await() throws InterruptedException {
         try {
@@ -410,6 +440,11 @@ public final class Sweep {
         } catch (InterruptedException e) {
             end = ExperimentStatus.STOPPED;
             message = "interrupted";
+        } catch (Detach d) {
+            flushConcluded();
+            workers.shutdownNow();
+            done.complete(ExperimentStatus.PAUSED);
+            return;
         } catch (RuntimeException e) {
             LOG.error("sweep {} failed", experimentId, e);
             end = ExperimentStatus.FAILED;
@@ -611,7 +646,6 @@ public final class Sweep {
             if (held.isEmpty()) {
                 result = TrialResult.stopped(trial.lastStep());
             } else {
-                Files.createDirectories(trialCheckpoint(trial.number()));
                 result = runner.run(new Context(trial, tc, resumeFrom, held.get().resources()));
             }
         } catch (InterruptedException e) {
@@ -860,9 +894,16 @@ public final class Sweep {
             return logDir.resolve("trial-" + trial.number() + ".log");
         }
 
+        /** Created on first use: most in-process trials never checkpoint. */
         @Override
         public Path checkpointDir() {
-            return trialCheckpoint(trial.number());
+            Path dir = trialCheckpoint(trial.number());
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot create checkpoint folder " + dir + ": " + e.getMessage(), e);
+            }
+            return dir;
         }
 
         @Override

@@ -117,14 +117,13 @@ public final class Store implements AutoCloseable {
 
     private void markInterrupted() {
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE experiment SET status = ?, message = ?, updated_at = ? WHERE status IN (?, ?, ?, ?)")) {
+                "UPDATE experiment SET status = ?, message = ?, updated_at = ? WHERE status IN (?, ?, ?)")) {
             ps.setString(1, ExperimentStatus.INTERRUPTED.name());
-            ps.setString(2, "the engine stopped while this experiment ran");
+            ps.setString(2, "the engine stopped while this experiment ran; continue it with orchard resume");
             ps.setObject(3, now());
             ps.setString(4, ExperimentStatus.RUNNING.name());
             ps.setString(5, ExperimentStatus.PAUSING.name());
-            ps.setString(6, ExperimentStatus.PAUSED.name());
-            ps.setString(7, ExperimentStatus.STOPPING.name());
+            ps.setString(6, ExperimentStatus.STOPPING.name());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("cannot update database " + file(file) + ": " + e.getMessage(), e);
