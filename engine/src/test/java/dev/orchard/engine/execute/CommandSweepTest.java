@@ -88,7 +88,7 @@ class CommandSweepTest {
             assertThat(log).contains("trial " + t.number() + ": lr=").contains("epoch 1/" + epochs)
                     .contains("epoch " + epochs + "/" + epochs).contains("done: a=");
 
-            Path checkpoint = dir.resolve("checkpoints").resolve(String.valueOf(id)).resolve(String.valueOf(t.number()))
+            Path checkpoint = dir.resolve("checkpoints").resolve(String.valueOf(id)).resolve("trial-" + t.number())
                     .resolve("checkpoint.json");
             assertThat(Json.readMap(Files.readString(checkpoint))).containsEntry("epoch", epochs);
         }
@@ -110,8 +110,8 @@ class CommandSweepTest {
         Sweep sweep = orchard.start(base, dir);
         long id = sweep.experimentId();
         Path ck = dir.resolve("checkpoints").resolve(String.valueOf(id));
-        List<Long> pids = new java.util.ArrayList<>(Processes.awaitPids(ck.resolve("0").resolve("pids"), 2, Duration.ofSeconds(20)));
-        pids.addAll(Processes.awaitPids(ck.resolve("1").resolve("pids"), 2, Duration.ofSeconds(20)));
+        List<Long> pids = new java.util.ArrayList<>(Processes.awaitPids(ck.resolve("trial-0").resolve("pids"), 2, Duration.ofSeconds(20)));
+        pids.addAll(Processes.awaitPids(ck.resolve("trial-1").resolve("pids"), 2, Duration.ofSeconds(20)));
         assertThat(pids).hasSize(4).allMatch(Processes::running);
 
         sweep.stop();

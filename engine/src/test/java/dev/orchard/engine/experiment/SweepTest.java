@@ -300,15 +300,16 @@ class SweepTest {
     }
 
     @Test
-    void closingTheFacadeStopsRunningSweeps() throws Exception {
+    void closingTheFacadePausesRunningSweepsSoTheyCanBeResumed() throws Exception {
         Sweep sweep = orchard.start(branin("random", 8, 2, 3, 100, 10_000), dir);
         long id = sweep.experimentId();
         awaitTrue("trials started", LONG, () -> started(id) == 2);
         orchard.close();
-        assertThat(sweep.status()).isEqualTo(ExperimentStatus.STOPPED);
+        assertThat(sweep.status()).isEqualTo(ExperimentStatus.PAUSED);
+        assertThat(sweep.completion()).isDone();
         try (Orchard again = Orchard.open(dir.resolve("history"))) {
-            assertThat(again.experiment(id).orElseThrow().status()).isEqualTo(ExperimentStatus.STOPPED);
-            assertThat(again.trials(id)).hasSize(2).allMatch(t -> t.state() == TrialState.STOPPED);
+            assertThat(again.experiment(id).orElseThrow().status()).isEqualTo(ExperimentStatus.PAUSED);
+            assertThat(again.trials(id)).hasSize(2).allMatch(t -> t.state() == TrialState.PAUSED);
         }
         orchard = Orchard.open(dir.resolve("history")); // for @AfterEach
     }
