@@ -227,19 +227,22 @@ public final class CommandRunner implements TrialRunner {
 
     /** SIGTERM to the process and all its descendants, then SIGKILL to whatever still lives after {@code grace}. */
     public static void terminateTree(Process process, Duration grace) {
+        // Signals go through the ProcessHandle: Process.destroy() on Unix also closes our end of the trial's stdout, so
+        // a trial that checkpoints and says goodbye after SIGTERM would hit a closed pipe and we a "Stream closed".
+        ProcessHandle self = process.toHandle();
         List<ProcessHandle> tree = process.descendants().toList();
         tree.forEach(ProcessHandle::destroy);
-        process.destroy();
+        self.destroy();
         if (grace.isZero()) {
             tree.forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+            self.destroyForcibly();
             return;
         }
         WATCHDOG.schedule(() -> {
             tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
             if (process.isAlive()) {
                 LOG.info("trial process {} ignored SIGTERM for {}; killing it", process.pid(), grace);
-                process.destroyForcibly();
+                self.destroyForcibly();
             }
         }, grace.toMillis(), TimeUnit.MILLISECONDS);
     }

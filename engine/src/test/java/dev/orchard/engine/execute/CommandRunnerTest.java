@@ -81,6 +81,7 @@ class CommandRunnerTest {
             return Files.readString(logFile());
         }
 
+        @Override
         public Path checkpointDir() {
             return dir.resolve("ckpt").resolve("1").resolve(String.valueOf(number));
         }

@@ -91,6 +91,17 @@ class SpecsTest {
     }
 
     @Test
+    void readsThePytorchTrainerSample() {
+        ExperimentSpec spec = Specs.read(SampleProjects.sample("pytorch-trainer", "experiment.json"));
+        var c = (ObjectiveSpec.Command) spec.objective();
+        assertThat(c.command()).startsWith("python3", "train.py").contains("{lr}", "{hidden}", "{dropout}", "{optimizer}", "--epochs");
+        assertThat(c.metric()).isEqualTo("val_loss");
+        assertThat(spec.scheduler()).isEqualTo(new SchedulerSpec("sync_batch", 2));
+        assertThat(spec.direction()).isEqualTo(Direction.MINIMIZE);
+        assertThat(spec.space().params()).extracting(p -> p.name()).containsExactly("lr", "hidden", "dropout", "optimizer");
+    }
+
+    @Test
     void defaultsFillWhatIsLeftOut() {
         ExperimentSpec spec = parse(COMMAND);
         assertThat(spec.optimizer().name()).isEqualTo("auto");
