@@ -118,7 +118,8 @@ public final class RunViewModel {
         canPause = Bindings.createBooleanBinding(() -> !starting.get()
                 && (activeStatus.get() == ExperimentStatus.CREATED || activeStatus.get() == ExperimentStatus.RUNNING), starting, activeStatus);
         canResume = Bindings.createBooleanBinding(() -> !starting.get()
-                && (activeStatus.get() == ExperimentStatus.PAUSING || activeStatus.get() == ExperimentStatus.PAUSED), starting, activeStatus);
+                && (activeStatus.get() == ExperimentStatus.PAUSING || activeStatus.get() == ExperimentStatus.PAUSED
+                || resumableOnDisplay()), starting, activeStatus, displayedId, displayedStatus, loading);
         canStop = Bindings.createBooleanBinding(() -> {
             ExperimentStatus s = activeStatus.get();
             return !starting.get() && s != null && (s == ExperimentStatus.CREATED || s == ExperimentStatus.RUNNING
@@ -169,10 +170,43 @@ public final class RunViewModel {
         }
     }
 
+    /**
+     * Continues the paused sweep; or, when nothing runs and the experiment on display was left paused or interrupted
+     * (its engine closed or died), resumes it from the store: its trials continue from their checkpoints.
+     */
     public void resume() {
-        if (canResume.get()) {
-            sweep.resume();
+        if (!canResume.get()) {
+            return;
         }
+        if (activeStatus.get() == ExperimentStatus.PAUSING || activeStatus.get() == ExperimentStatus.PAUSED) {
+            sweep.resume();
+            return;
+        }
+        long id = displayedId.get();
+        starting.set(true);
+        async.run(() -> orchard.resume(id), s -> {
+            sweep = s;
+            activeId.set(id);
+            activeStatus.set(s.status());
+            starting.set(false);
+            // the stored trials again, with the resumed sweep's events applied after them
+            ++loadGeneration;
+            displayedId.set(-1);
+            show(id);
+            messages.info("Resumed experiment #" + id + " (" + s.name() + ")");
+        }, e -> {
+            starting.set(false);
+            messages.error("Cannot resume experiment #" + id + ": " + Messages.describe(e));
+        });
+    }
+
+    /** A stored sweep on display that an engine left paused or interrupted, while this view runs nothing. */
+    private boolean resumableOnDisplay() {
+        ExperimentStatus active = activeStatus.get();
+        ExperimentStatus shown = displayedStatus.get();
+        return (active == null || active.finished()) && displayedId.get() >= 0 && !loading.get()
+                && displayedId.get() != activeId.get()
+                && (shown == ExperimentStatus.PAUSED || shown == ExperimentStatus.INTERRUPTED);
     }
 
     /** Ends the sweep: running trials are asked to stop. */

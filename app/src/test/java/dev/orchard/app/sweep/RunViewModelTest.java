@@ -165,6 +165,39 @@ class RunViewModelTest {
     }
 
     @Test
+    void resumesAStoredSweepThatAClosedEngineLeftPaused() throws Exception {
+        // a sweep left paused: the engine that ran it closed while its trials ran
+        var running = orchard.start(TestSpecs.sample(8, 400), tmp);
+        long id = running.experimentId();
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (running.finishedTrials() < 4 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        orchard.close();
+        orchard = Orchard.open(tmp.resolve("history"));
+        published.clear();
+        orchard.events().subscribe(published::add);
+
+        RunViewModel vm = new RunViewModel(orchard, Async.direct(), messages);
+        vm.show(id);
+        assertThat(vm.displayedStatusProperty().get()).isEqualTo(ExperimentStatus.PAUSED);
+        flags(vm, false, false, true, false);
+
+        vm.resume();
+        assertThat(vm.activeIdProperty().get()).isEqualTo(id);
+        until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (vm.activeStatusProperty().get() != ExperimentStatus.COMPLETED && System.nanoTime() < until) {
+            Thread.sleep(20);
+            pump(vm);
+        }
+        assertThat(vm.activeStatusProperty().get()).isEqualTo(ExperimentStatus.COMPLETED);
+        assertThat(vm.rows()).hasSize(8).allMatch(r -> r.state() == TrialState.COMPLETED);
+        assertThat(vm.finishedProperty().get()).isEqualTo(8);
+        assertThat(messages.toString() + vm.statusTextProperty().get()).contains("Completed");
+        flags(vm, false, false, false, false);
+    }
+
+    @Test
     void showsAStoredExperimentAndExportsIt() throws Exception {
         ExperimentSpec spec = TestSpecs.sample(6, 1);
         long id = orchard.start(spec, tmp).experimentId();
