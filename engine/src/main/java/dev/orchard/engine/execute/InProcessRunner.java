@@ -67,5 +67,25 @@ public final class InProcessRunner implements TrialRunner {
         public java.nio.file.Path logFile() {
             return inner.logFile();
         }
+
+        @Override
+        public java.nio.file.Path checkpointDir() {
+            return inner.checkpointDir();
+        }
+
+        @Override
+        public java.util.Optional<java.nio.file.Path> resumeFrom() {
+            return inner.resumeFrom();
+        }
+
+        @Override
+        public dev.orchard.engine.trial.Resources resources() {
+            return inner.resources();
+        }
+
+        @Override
+        public void processStarted(ProcessHandle process) {
+            inner.processStarted(process);
+        }
     }
 }

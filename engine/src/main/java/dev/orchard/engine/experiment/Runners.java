@@ -22,8 +22,7 @@ final class Runners {
         ObjectiveSpec.Command c = (ObjectiveSpec.Command) spec;
         Path workdir = c.workdir() == null ? baseDir : baseDir.resolve(c.workdir()).normalize();
         Optional<Duration> timeout = Optional.ofNullable(c.timeoutSeconds()).map(s -> Duration.ofMillis((long) (s * 1000)));
-        return new CommandRunner(c.command(), workdir, c.metric(), timeout, c.env(), dataDir.resolve("checkpoints"),
-                Duration.ofSeconds(10));
+        return CommandRunner.builder(c.command()).workdir(workdir).metric(c.metric()).timeout(timeout).env(c.env()).build();
     }
 
     /**
