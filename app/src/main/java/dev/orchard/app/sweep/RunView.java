@@ -16,6 +16,10 @@ import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.TableRow;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Separator;
@@ -205,6 +209,7 @@ public final class RunView {
         table.setItems(sorted);
         rebuildColumns();
         vm.parameterNames().addListener((ListChangeListener<String>) c -> rebuildColumns());
+        table.setRowFactory(t -> trialRow());
         // Follow the newest trial while a sweep runs and the table is in trial order.
         vm.rows().addListener((ListChangeListener<TrialRow>) c -> {
             boolean added = false;
@@ -215,6 +220,30 @@ public final class RunView {
                 table.scrollTo(table.getItems().size() - 1);
             }
         });
+    }
+
+    /** A table row with the trial's own controls in its context menu, enabled by the trial's state when it opens. */
+    private TableRow<TrialRow> trialRow() {
+        TableRow<TrialRow> row = new TableRow<>();
+        MenuItem pause = new MenuItem("Pause trial");
+        pause.setId("pauseTrialItem");
+        pause.setOnAction(e -> vm.pauseTrial(row.getItem()));
+        MenuItem resume = new MenuItem("Resume trial");
+        resume.setId("resumeTrialItem");
+        resume.setOnAction(e -> vm.resumeTrial(row.getItem()));
+        MenuItem stop = new MenuItem("Stop trial");
+        stop.setId("stopTrialItem");
+        stop.setOnAction(e -> vm.stopTrial(row.getItem()));
+        ContextMenu menu = new ContextMenu(pause, resume, new SeparatorMenuItem(), stop);
+        menu.setOnShowing(e -> {
+            TrialRow r = row.getItem();
+            pause.setDisable(r == null || !vm.canPauseTrial(r));
+            resume.setDisable(r == null || !vm.canResumeTrial(r));
+            stop.setDisable(r == null || !vm.canStopTrial(r));
+        });
+        row.contextMenuProperty().bind(javafx.beans.binding.Bindings.when(row.emptyProperty())
+                .then((ContextMenu) null).otherwise(menu));
+        return row;
     }
 
     private void rebuildColumns() {

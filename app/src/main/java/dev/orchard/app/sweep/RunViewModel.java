@@ -200,6 +200,48 @@ public final class RunViewModel {
         });
     }
 
+    /** True when {@code row} is a trial of the sweep running now that can be paused (it runs). */
+    public boolean canPauseTrial(TrialRow row) {
+        return controlsDisplayed() && row.state() == TrialState.RUNNING;
+    }
+
+    /** True when {@code row} is a paused trial of the sweep running now. */
+    public boolean canResumeTrial(TrialRow row) {
+        return controlsDisplayed() && row.state() == TrialState.PAUSED;
+    }
+
+    /** True when {@code row} is a trial of the sweep running now that has not ended. */
+    public boolean canStopTrial(TrialRow row) {
+        return controlsDisplayed() && !row.state().finished();
+    }
+
+    /** Asks one running trial to checkpoint and exit; the others go on. */
+    public void pauseTrial(TrialRow row) {
+        if (canPauseTrial(row)) {
+            sweep.pauseTrial(row.number());
+        }
+    }
+
+    /** Restarts a paused trial from its checkpoint. */
+    public void resumeTrial(TrialRow row) {
+        if (canResumeTrial(row)) {
+            sweep.resumeTrial(row.number());
+        }
+    }
+
+    /** Ends one trial for good; the sweep goes on. */
+    public void stopTrial(TrialRow row) {
+        if (canStopTrial(row)) {
+            sweep.stopTrial(row.number());
+        }
+    }
+
+    private boolean controlsDisplayed() {
+        ExperimentStatus s = activeStatus.get();
+        return sweep != null && displayedId.get() == activeId.get() && s != null && !s.finished()
+                && s != ExperimentStatus.STOPPING;
+    }
+
     /** A stored sweep on display that an engine left paused or interrupted, while this view runs nothing. */
     private boolean resumableOnDisplay() {
         ExperimentStatus active = activeStatus.get();

@@ -1,64 +1,161 @@
 package dev.orchard.engine.execute;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.orchard.engine.json.Json;
 import dev.orchard.engine.trial.TrialResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
+import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a trial as a subprocess: parameters substituted into the command, the trial's environment set
  * ({@code ORCHARD_TRIAL_ID}, {@code ORCHARD_EXPERIMENT_ID}, {@code ORCHARD_PARAMS}, {@code ORCHARD_CHECKPOINT_DIR},
- * {@code ORCHARD_RESUME_FROM}), every output line kept in the trial's log file, and {@code @orchard {json}} lines turned
- * into metrics. A stop or a timeout ends the whole process tree: SIGTERM, then SIGKILL after a grace period.
+ * {@code ORCHARD_RESUME_FROM}, {@code CUDA_VISIBLE_DEVICES}), its output kept in the trial's log file (bounded, see
+ * {@link TrialOutput}) and {@code @orchard {json}} lines turned into metrics.
+ * <p>
+ * The trial leads its own session and process group ({@link ProcessTree}): a stop, a timeout, or the end of the main
+ * process ends the whole group (SIGTERM, then SIGKILL after the grace period), so no child it left behind keeps a GPU.
  */
 public final class CommandRunner implements TrialRunner {
     private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
-    private static final String PREFIX = "@orchard";
-    private static final int TAIL_LINES = 15;
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "orchard-process-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+    public static final long DEFAULT_LOG_LIMIT = 50L << 20;
+    public static final int DEFAULT_MAX_LINE = 64 << 10;
 
     private final List<String> command;
     private final Path workdir;
     private final String metric;
     private final Optional<Duration> timeout;
     private final Map<String, String> env;
-    private final Path checkpointRoot;
     private final Duration grace;
+    private final long logLimitBytes;
+    private final int maxLineBytes;
 
+    /** A runner with the default log limits; see {@link #builder} for all settings. */
+    public CommandRunner(List<String> command, Path workdir, String metric, Optional<Duration> timeout,
+                         Map<String, String> env, Duration grace) {
+        this(builder(command).workdir(workdir).metric(metric).timeout(timeout).env(env).grace(grace));
+    }
+
+    /**
+     * @deprecated the checkpoint directory is the context's ({@link TrialContext#checkpointDir()}); {@code checkpointRoot}
+     * is ignored.
+     */
+    @Deprecated
     public CommandRunner(List<String> command, Path workdir, String metric, Optional<Duration> timeout,
                          Map<String, String> env, Path checkpointRoot, Duration grace) {
-        this.command = List.copyOf(command);
-        this.workdir = workdir;
-        this.metric = metric;
-        this.timeout = timeout;
-        this.env = Map.copyOf(env);
-        this.checkpointRoot = checkpointRoot;
-        this.grace = grace;
+        this(command, workdir, metric, timeout, env, grace);
     }
+
+    private CommandRunner(Builder b) {
+        if (b.command.isEmpty()) {
+            throw new IllegalArgumentException("a command trial needs a command");
+        }
+        this.command = b.command;
+        this.workdir = b.workdir;
+        this.metric = b.metric;
+        this.timeout = b.timeout;
+        this.env = b.env;
+        this.grace = b.grace;
+        this.logLimitBytes = b.logLimitBytes;
+        this.maxLineBytes = b.maxLineBytes;
+    }
+
+    public static Builder builder(List<String> command) {
+        return new Builder(command);
+    }
+
+    /** Settings of a {@link CommandRunner}; everything but the command has a default. */
+    public static final class Builder {
+        private final List<String> command;
+        private Path workdir = Path.of(".");
+        private String metric = "value";
+        private Optional<Duration> timeout = Optional.empty();
+        private Map<String, String> env = Map.of();
+        private Duration grace = DEFAULT_GRACE;
+        private long logLimitBytes = DEFAULT_LOG_LIMIT;
+        private int maxLineBytes = DEFAULT_MAX_LINE;
+
+        private Builder(List<String> command) {
+            this.command = List.copyOf(command);
+        }
+
+        public Builder workdir(Path workdir) {
+            this.workdir = Objects.requireNonNull(workdir);
+            return this;
+        }
+
+        /** The metric whose last reported value is the trial's value. */
+        public Builder metric(String metric) {
+            this.metric = Objects.requireNonNull(metric);
+            return this;
+        }
+
+        public Builder timeout(Optional<Duration> timeout) {
+            timeout.ifPresent(t -> {
+                if (t.isNegative()) {
+                    throw new IllegalArgumentException("timeout must not be negative, got " + t);
+                }
+            });
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            return timeout(Optional.of(timeout));
+        }
+
+        /** Extra environment variables; the {@code ORCHARD_*} ones and {@code CUDA_VISIBLE_DEVICES} take precedence. */
+        public Builder env(Map<String, String> env) {
+            this.env = Map.copyOf(env);
+            return this;
+        }
+
+        /** How long a trial may take to end after SIGTERM before it gets SIGKILL. */
+        public Builder grace(Duration grace) {
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("grace period must not be negative, got " + grace);
+            }
+            this.grace = grace;
+            return this;
+        }
+
+        /** Bytes of output kept in the log file per run (default 50 MiB); the rest is counted, not kept. */
+        public Builder logLimitBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("log limit must be >= 0 bytes, got " + bytes);
+            }
+            this.logLimitBytes = bytes;
+            return this;
+        }
+
+        /** The longest line read whole (default 64 KiB); a longer one is cut (an {@code @orchard} one is malformed). */
+        public Builder maxLineBytes(int bytes) {
+            if (bytes < 256) {
+                throw new IllegalArgumentException("max line length must be >= 256 bytes, got " + bytes);
+            }
+            this.maxLineBytes = bytes;
+            return this;
+        }
+
+        public CommandRunner build() {
+            return new CommandRunner(this);
+        }
+    }
+
+    /** Why the runner ended the process group, if it did. */
+    private enum Ending { STOP, TIMEOUT, EXITED }
 
     @Override
     public TrialResult run(TrialContext ctx) {
@@ -71,179 +168,167 @@ public final class CommandRunner implements TrialRunner {
         } catch (IllegalArgumentException e) {
             return TrialResult.failed("command: " + e.getMessage(), -1);
         }
-        Path checkpointDir = ctx.checkpointDir();
-        Process process;
+        Path checkpointDir = ctx.checkpointDir().toAbsolutePath();
         try {
             Files.createDirectories(checkpointDir);
-            Files.createDirectories(ctx.logFile().getParent());
-            ProcessBuilder pb = new ProcessBuilder(argv).directory(workdir.toFile()).redirectErrorStream(true);
-            Map<String, String> e = pb.environment();
-            e.putAll(env);
-            e.put("ORCHARD_TRIAL_ID", String.valueOf(ctx.number()));
-            e.put("ORCHARD_EXPERIMENT_ID", String.valueOf(ctx.experimentId()));
-            e.put("ORCHARD_PARAMS", Json.write(ctx.params()));
-            e.put("ORCHARD_CHECKPOINT_DIR", checkpointDir.toString());
-            e.put("ORCHARD_RESUME_FROM", ctx.resumeFrom().map(Path::toString).orElse(""));
-            e.put("PYTHONUNBUFFERED", "1");
-            process = pb.start();
-            ctx.processStarted(process.toHandle());
+            Files.createDirectories(ctx.logFile().toAbsolutePath().getParent());
         } catch (IOException e) {
-            return TrialResult.failed("cannot start " + argv.get(0) + " in " + workdir + ": " + e.getMessage(), -1);
+            return TrialResult.failed("cannot create the trial's directories: " + e, -1);
+        }
+        ProcessBuilder pb = new ProcessBuilder(ProcessTree.inOwnSession(argv)).directory(workdir.toFile())
+                .redirectErrorStream(true);
+        Map<String, String> e = pb.environment();
+        e.putAll(env);
+        e.put("ORCHARD_TRIAL_ID", String.valueOf(ctx.number()));
+        e.put("ORCHARD_EXPERIMENT_ID", String.valueOf(ctx.experimentId()));
+        e.put("ORCHARD_PARAMS", Json.write(ctx.params()));
+        e.put("ORCHARD_CHECKPOINT_DIR", checkpointDir.toString());
+        e.put("ORCHARD_RESUME_FROM", ctx.resumeFrom().map(p -> p.toAbsolutePath().toString()).orElse(""));
+        // always set: empty hides every GPU, so a CPU trial cannot take one it was not given
+        e.put("CUDA_VISIBLE_DEVICES", ctx.resources().cudaVisibleDevices());
+        e.put("PYTHONUNBUFFERED", "1");
+        Optional<String> unusable = checkExecutable(argv.get(0), e.get("PATH"));
+        if (unusable.isPresent()) {
+            return TrialResult.failed("cannot start " + argv.get(0) + " in " + workdir + ": " + unusable.get(), -1);
+        }
+        TrialOutput output;
+        try {
+            output = new TrialOutput(ctx.logFile(), logLimitBytes, maxLineBytes, metric, ctx);
+        } catch (IOException ex) {
+            return TrialResult.failed("cannot open the trial log " + ctx.logFile() + ": " + ex, -1);
+        }
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException ex) {
+            output.close();
+            return TrialResult.failed("cannot start " + argv.get(0) + " in " + workdir + ": " + ex.getMessage(), -1);
+        }
+        try {
+            return supervise(ctx, process, output);
+        } finally {
+            output.close();
+        }
+    }
+
+    private TrialResult supervise(TrialContext ctx, Process process, TrialOutput output) {
+        ProcessHandle handle = process.toHandle();
+        try {
+            ctx.processStarted(handle);
+        } catch (RuntimeException e) {
+            LOG.warn("trial {}: recording its process {} failed", ctx.number(), handle.pid(), e);
         }
         try {
             process.getOutputStream().close(); // a trial reads no input: EOF rather than a hang
         } catch (IOException ignored) {
             // nothing to do
         }
-        // set by the watchdog thread, read by this one: needs a memory barrier, not a plain array slot
-        var timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        var ending = new AtomicReference<Ending>();
+        var stopper = new AtomicReference<Thread>();
+        Runnable endGroup = () -> {
+            Thread t = new Thread(() -> ProcessTree.terminate(handle, grace), "orchard-stop-trial-" + ctx.number());
+            t.setDaemon(true);
+            stopper.set(t);
+            t.start();
+        };
         long deadline = timeout.map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
-        ScheduledFuture<?> watch = WATCHDOG.scheduleWithFixedDelay(() -> {
-            if (!process.isAlive()) {
+        ScheduledFuture<?> watch = Timers.every(Duration.ofMillis(50), () -> {
+            if (ending.get() != null) {
                 return;
             }
-            if (System.nanoTime() > deadline && timedOut.compareAndSet(false, true)) {
-                terminateTree(process, grace);
-            } else if (ctx.stopRequested()) {
-                terminateTree(process, grace);
+            Ending why = ctx.stopRequested() ? Ending.STOP
+                    : System.nanoTime() > deadline ? Ending.TIMEOUT
+                    : !process.isAlive() ? Ending.EXITED // children that outlive it may hold its output open
+                    : null;
+            if (why != null && ending.compareAndSet(null, why)) {
+                endGroup.run();
             }
-        }, 50, 50, TimeUnit.MILLISECONDS);
+        });
 
-        var tail = new ArrayDeque<String>(TAIL_LINES);
-        long step = -1;
-        Double last = null;
-        long lastMetricStep = -1;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-             BufferedWriter log = Files.newBufferedWriter(ctx.logFile(), StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                log.write(line);
-                log.newLine();
-                if (line.startsWith(PREFIX + " ") || line.startsWith(PREFIX + "{") || line.equals(PREFIX)) {
-                    try {
-                        Report r = parseReport(line.substring(PREFIX.length()), step);
-                        step = r.step;
-                        if (!r.values.isEmpty()) {
-                            ctx.report(step, r.values);
-                        }
-                        if (r.values.containsKey(metric) || r.nonFinite.containsKey(metric)) {
-                            last = r.values.containsKey(metric) ? r.values.get(metric) : r.nonFinite.get(metric);
-                            lastMetricStep = step;
-                        }
-                        if (!r.nonFinite.isEmpty()) {
-                            log.write("[orchard] not stored (not finite): " + r.nonFinite);
-                            log.newLine();
-                        }
-                    } catch (IllegalArgumentException bad) {
-                        log.write("[orchard] ignored malformed report line: " + bad.getMessage());
-                        log.newLine();
-                    }
-                } else {
-                    if (tail.size() == TAIL_LINES) {
-                        tail.removeFirst();
-                    }
-                    tail.addLast(line.length() > 500 ? line.substring(0, 500) + "…" : line);
-                }
-            }
+        try {
+            output.consume(process.getInputStream());
             int code = process.waitFor();
-            log.flush();
-            if (ctx.stopRequested()) {
-                return TrialResult.stopped(step);
+            watch.cancel(false);
+            ending.compareAndSet(null, Ending.EXITED); // a late watchdog tick must not call a finished trial timed out
+            Thread t = stopper.get();
+            if (t != null) {
+                t.join();
             }
-            if (timedOut.get()) {
-                return TrialResult.failed("timed out after " + seconds(timeout.get()) + " s" + tailText(tail), step);
-            }
-            if (code != 0) {
-                return TrialResult.failed("exit code " + code + tailText(tail), step);
-            }
-            if (last == null) {
-                return TrialResult.failed("the command never reported metric '" + metric
-                        + "' (print a line like: @orchard {\"step\": 1, \"" + metric + "\": 0.5})" + tailText(tail), step);
-            }
-            if (!Double.isFinite(last)) {
-                return TrialResult.failed("metric '" + metric + "' was " + last + " at step " + lastMetricStep, step);
-            }
-            return TrialResult.completed(last, step);
+            // a child that closed its output and outlived the trial is ended too
+            ProcessTree.terminate(handle, grace);
+            return result(ctx, code, ending.get(), output);
         } catch (IOException e) {
-            terminateTree(process, Duration.ZERO);
-            return TrialResult.failed("trial output: " + e.getMessage(), step);
+            ProcessTree.terminate(handle, Duration.ZERO);
+            return TrialResult.failed("trial output: " + e.getMessage(), output.step());
         } catch (InterruptedException e) {
-            terminateTree(process, Duration.ZERO);
+            ProcessTree.terminate(handle, grace);
             Thread.currentThread().interrupt();
-            return TrialResult.stopped(step);
+            return TrialResult.stopped(output.step());
+        } catch (RuntimeException | Error e) {
+            ProcessTree.terminate(handle, Duration.ZERO); // e.g. the context's report failed: no process may be left
+            throw e;
         } finally {
             watch.cancel(false);
-            if (process.isAlive()) {
-                terminateTree(process, Duration.ZERO);
-            }
         }
     }
 
-    private static String seconds(Duration d) {
+    private TrialResult result(TrialContext ctx, int code, Ending ending, TrialOutput out) {
+        long step = out.step();
+        String tail = out.tail().isEmpty() ? "" : "; last output:\n" + String.join("\n", out.tail());
+        if (ending == Ending.STOP || ctx.stopRequested()) {
+            return TrialResult.stopped(step);
+        }
+        if (ending == Ending.TIMEOUT) {
+            return TrialResult.failed("timed out after " + seconds(timeout.orElseThrow()) + " s" + tail, step);
+        }
+        if (code != 0) {
+            return TrialResult.failed("exit code " + code + signal(code).map(s -> " (" + s + ")").orElse("") + tail, step);
+        }
+        Double last = out.lastMetric();
+        if (last == null) {
+            return TrialResult.failed("the command never reported metric '" + metric
+                    + "' (print a line like: @orchard {\"step\": 1, \"" + metric + "\": 0.5})" + tail, step);
+        }
+        if (!Double.isFinite(last)) {
+            return TrialResult.failed("metric '" + metric + "' was " + last + " at step " + out.lastMetricStep(), step);
+        }
+        return TrialResult.completed(last, step);
+    }
+
+    private static final String[] SIGNALS = {null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT",
+            "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"};
+
+    /** The signal that ended a process, from its exit code as Java reports it (128 + signal number). */
+    static Optional<String> signal(int exitCode) {
+        int sig = exitCode - 128;
+        if (sig <= 0 || sig > 64) {
+            return Optional.empty();
+        }
+        String name = sig < SIGNALS.length ? SIGNALS[sig] : "signal " + sig;
+        return Optional.of(sig == 9 ? name + ", often the out-of-memory killer" : name);
+    }
+
+    /**
+     * Why {@code program} cannot be executed, looked up the way the child will look it up (its PATH); checked before
+     * starting because {@code setsid} would only report it as its own exit code.
+     */
+    private Optional<String> checkExecutable(String program, String path) {
+        if (program.contains(File.separator)) {
+            Path p = workdir.resolve(program);
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.empty()
+                    : Optional.of(Files.exists(p) ? "not an executable file" : "no such file");
+        }
+        for (String d : (path == null ? "" : path).split(File.pathSeparator)) {
+            Path p = workdir.resolve(d).resolve(program); // relative entries are relative to the trial's directory
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of("not found on the PATH (" + path + ")");
+    }
+
+    static String seconds(Duration d) {
         double s = d.toMillis() / 1000.0;
         return s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
-    }
-
-    private static String tailText(ArrayDeque<String> tail) {
-        return tail.isEmpty() ? "" : "; last output:\n" + String.join("\n", tail);
-    }
-
-    /** One parsed {@code @orchard} line: its step and numeric values (non-finite ones apart). */
-    record Report(long step, Map<String, Double> values, Map<String, Double> nonFinite) {
-    }
-
-    /** Parses the JSON after the prefix; {@code step} defaults to the previous step + 1. */
-    static Report parseReport(String json, long previousStep) {
-        JsonNode n;
-        try {
-            n = Json.WIRE.readTree(json.trim());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
-        }
-        if (n == null || !n.isObject()) {
-            throw new IllegalArgumentException("expected a JSON object after @orchard, got: " + json.trim());
-        }
-        long step = previousStep + 1;
-        JsonNode s = n.get("step");
-        if (s != null) {
-            if (!s.isIntegralNumber() || s.asLong() < 0) {
-                throw new IllegalArgumentException("\"step\" must be a non-negative integer, got " + s);
-            }
-            step = s.asLong();
-        }
-        var values = new LinkedHashMap<String, Double>();
-        var nonFinite = new LinkedHashMap<String, Double>();
-        var fields = n.fields();
-        while (fields.hasNext()) {
-            var f = fields.next();
-            if (f.getKey().equals("step") || !f.getValue().isNumber()) {
-                continue;
-            }
-            double v = f.getValue().asDouble();
-            (Double.isFinite(v) ? values : nonFinite).put(f.getKey(), v);
-        }
-        return new Report(step, values, nonFinite);
-    }
-
-    /** SIGTERM to the process and all its descendants, then SIGKILL to whatever still lives after {@code grace}. */
-    public static void terminateTree(Process process, Duration grace) {
-        // Signals go through the ProcessHandle: Process.destroy() on Unix also closes our end of the trial's stdout, so
-        // a trial that checkpoints and says goodbye after SIGTERM would hit a closed pipe and we a "Stream closed".
-        ProcessHandle self = process.toHandle();
-        List<ProcessHandle> tree = process.descendants().toList();
-        tree.forEach(ProcessHandle::destroy);
-        self.destroy();
-        if (grace.isZero()) {
-            tree.forEach(ProcessHandle::destroyForcibly);
-            self.destroyForcibly();
-            return;
-        }
-        WATCHDOG.schedule(() -> {
-            tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-            if (process.isAlive()) {
-                LOG.info("trial process {} ignored SIGTERM for {}; killing it", process.pid(), grace);
-                self.destroyForcibly();
-            }
-        }, grace.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

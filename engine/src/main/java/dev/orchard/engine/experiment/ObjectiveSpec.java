@@ -44,15 +44,27 @@ public sealed interface ObjectiveSpec {
      * A command run once per trial. {@code command} is one string (split like a shell would, without running a shell)
      * or a list of arguments; {@code {param}} is replaced by the parameter's value in each argument, {@code {trial}}
      * by the trial number, {@code {{}} and {@code }}} by literal braces. The trial's value is the last reported value
-     * of {@code metric} ({@code @orchard {"step":3,"loss":0.2}} lines on its output).
+     * of {@code metric} ({@code @orchard {"step":3,"loss":0.2}} lines on its output). {@code retries}: a trial that
+     * crashes (non-zero exit, killed by a signal) runs again up to that many times, with backoff;
+     * {@code graceSeconds}: how long a trial has to checkpoint and exit after SIGTERM before SIGKILL (default 10).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Command(@JsonDeserialize(using = CommandLineDeserializer.class) List<String> command, String workdir, String metric, Double timeoutSeconds,
-                   Map<String, String> env) implements ObjectiveSpec {
+                   Map<String, String> env, Integer retries, Double graceSeconds) implements ObjectiveSpec {
         public Command {
             command = command == null ? List.of() : List.copyOf(command);
             metric = metric == null ? "value" : metric;
             env = env == null ? Map.of() : Map.copyOf(env);
+            if (retries != null && retries < 0) {
+                throw new IllegalArgumentException("retries must be >= 0, got " + retries);
+            }
+            if (graceSeconds != null && !(graceSeconds >= 0 && graceSeconds <= 3600)) {
+                throw new IllegalArgumentException("grace_seconds must be between 0 and 3600, got " + graceSeconds);
+            }
+        }
+
+        public Command(List<String> command, String workdir, String metric, Double timeoutSeconds, Map<String, String> env) {
+            this(command, workdir, metric, timeoutSeconds, env, null, null);
         }
     }
 }

@@ -1,7 +1,12 @@
 package dev.orchard.engine.experiment;
 
 import dev.orchard.engine.events.EventBus;
+import dev.orchard.engine.execute.GpuInventory;
+import dev.orchard.engine.execute.GpuSampler;
 import dev.orchard.engine.execute.InProcessRunner;
+import dev.orchard.engine.execute.ResourcePool;
+import dev.orchard.engine.execute.ResourceRequest;
+import dev.orchard.engine.execute.ResourceSpec;
 import dev.orchard.engine.execute.Objective;
 import dev.orchard.engine.execute.TrialRunner;
 import dev.orchard.engine.json.ArchiveJson;
@@ -41,12 +46,16 @@ public final class Orchard implements AutoCloseable {
     private final AutoCloseable subscription;
     private final Path dataDir;
     private final List<Sweep> sweeps = new CopyOnWriteArrayList<>();
+    private final GpuInventory gpus = GpuInventory.system();
+    /** Publishes GPU utilisation every few seconds on machines that have GPUs (for the dashboard); null otherwise. */
+    private final GpuSampler sampler;
 
     private Orchard(Store store) {
         this.store = store;
         this.dataDir = store.path().toAbsolutePath().getParent();
         this.recorder = new HistoryRecorder(store);
         this.subscription = bus.subscribe(recorder);
+        this.sampler = gpus.detect().isEmpty() ? null : new GpuSampler(gpus, bus, Duration.ofSeconds(5)).start();
     }
 
     /** Opens the history database at {@code db} (created if absent). */
@@ -144,10 +153,11 @@ public final class Orchard implements AutoCloseable {
 
     private Sweep start(ExperimentSpec spec, Optional<Path> baseDir, TrialRunner runner, Scheduler scheduler) {
         Optimizer optimizer = optimizer(spec);
+        Sweep.ResourceGate gate = resources(spec);
         long id = store.createExperiment(Optional.empty(), spec.name(), "sweep", spec.direction(), Specs.write(spec),
                 baseDir.map(Path::toString), ExperimentStatus.CREATED);
         return launch(new Sweep(id, spec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
-                runner, Sweep.ResourceGate.NONE, bus, store, recorder::flush, dataDir, Sweep.History.NONE));
+                runner, gate, bus, store, recorder::flush, dataDir, Sweep.History.NONE));
     }
 
     private Sweep launch(Sweep sweep) {
@@ -163,6 +173,29 @@ public final class Orchard implements AutoCloseable {
 
     private static Scheduler scheduler(ExperimentSpec spec) {
         return Schedulers.create(spec.scheduler());
+    }
+
+    /**
+     * Where the sweep's trials get their GPUs and CPU slots. With a {@code resources} section, exactly what it says
+     * (a GPU listed that the machine lacks, or a per-trial request that can never fit, is an error now, not a hang).
+     * Without one, command trials each get a GPU of their own when {@code nvidia-smi} finds any (and wait for a free
+     * one), and run without a GPU otherwise; in-process trials take nothing.
+     */
+    private Sweep.ResourceGate resources(ExperimentSpec spec) {
+        ResourceSpec rs = spec.resources();
+        ResourcePool pool;
+        ResourceRequest perTrial;
+        if (rs != null) {
+            pool = rs.pool(gpus);
+            perTrial = rs.perTrial();
+        } else if (spec.objective() instanceof ObjectiveSpec.Command) {
+            pool = ResourceSpec.DEFAULT.pool(gpus);
+            perTrial = new ResourceRequest(pool.gpus().isEmpty() ? 0 : 1, 0);
+        } else {
+            return Sweep.ResourceGate.NONE;
+        }
+        pool.check(perTrial);
+        return cancelled -> pool.acquire(perTrial, cancelled).map(lease -> new Sweep.Held(lease.resources(), lease::close));
     }
 
     private static String metric(ExperimentSpec spec) {
@@ -229,7 +262,7 @@ public final class Orchard implements AutoCloseable {
         var history = new Sweep.History(trials, observed, cp.map(SweepCheckpoint::pausedByUser).orElse(List.of()),
                 store.parents(id), cp.map(SweepCheckpoint::nextNumber).orElse(0), cp.flatMap(SweepCheckpoint::optimizerStateJson));
         return launch(new Sweep(id, rec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
-                runner, Sweep.ResourceGate.NONE, bus, store, recorder::flush, dataDir, history));
+                runner, resources(spec), bus, store, recorder::flush, dataDir, history));
     }
 
     /** Sweeps started through this facade that have not ended. */
@@ -286,6 +319,9 @@ public final class Orchard implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
+        }
+        if (sampler != null) {
+            sampler.close();
         }
         try {
             subscription.close();

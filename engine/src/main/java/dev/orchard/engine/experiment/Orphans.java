@@ -1,5 +1,6 @@
 package dev.orchard.engine.experiment;
 
+import dev.orchard.engine.execute.ProcessTree;
 import dev.orchard.engine.store.TrialProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,8 +14,9 @@ final class Orphans {
     private Orphans() {
     }
 
-    static void end(TrialProcess p, Duration grace) {
-        String what = dev.orchard.engine.execute.ProcessTree.killOrphan(p.pid(), p.startedAt(), grace);
-        LOG.info("trial {}: {}", p.trial(), what);
+    static ProcessTree.Outcome end(TrialProcess p, Duration grace) {
+        ProcessTree.Outcome what = ProcessTree.killOrphan(p.pid(), p.startedAt(), grace);
+        LOG.info("trial {}: process group {} left by the previous engine: {}", p.trial(), p.pid(), what);
+        return what;
     }
 }

@@ -3,6 +3,8 @@ package dev.orchard.engine.experiment;
 import dev.orchard.engine.execute.BuiltinFunctions;
 import dev.orchard.engine.execute.CommandRunner;
 import dev.orchard.engine.execute.InProcessRunner;
+import dev.orchard.engine.execute.RetryPolicy;
+import dev.orchard.engine.execute.RetryingRunner;
 import dev.orchard.engine.execute.Objective;
 import dev.orchard.engine.execute.TrialRunner;
 
@@ -23,8 +25,12 @@ final class Runners {
         ObjectiveSpec.Command c = (ObjectiveSpec.Command) spec;
         Path workdir = c.workdir() == null ? baseDir : baseDir.resolve(c.workdir()).normalize();
         Optional<Duration> timeout = Optional.ofNullable(c.timeoutSeconds()).map(s -> Duration.ofMillis((long) (s * 1000)));
-        return new CommandRunner(c.command(), workdir, c.metric(), timeout, c.env(), dataDir.resolve("checkpoints"),
-                Duration.ofSeconds(10));
+        var builder = CommandRunner.builder(c.command()).workdir(workdir).metric(c.metric()).timeout(timeout).env(c.env());
+        if (c.graceSeconds() != null) {
+            builder.grace(Duration.ofMillis((long) (c.graceSeconds() * 1000)));
+        }
+        TrialRunner runner = builder.build();
+        return c.retries() == null || c.retries() == 0 ? runner : new RetryingRunner(runner, RetryPolicy.of(c.retries()));
     }
 
     /**

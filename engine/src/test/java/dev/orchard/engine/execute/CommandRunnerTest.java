@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,55 +34,9 @@ class CommandRunnerTest {
         assumeTrue(Processes.onPath("sh") && Processes.onPath("sleep"), "needs sh and sleep on the PATH");
     }
 
-    /** What a running trial sees, recording its reports: the engine's real context is the sweep's. */
-    final class Ctx implements TrialContext {
-        final int number;
-        final Map<String, Object> params;
-        final List<Map.Entry<Long, Map<String, Double>>> reports = new CopyOnWriteArrayList<>();
-        volatile boolean stop;
-
+    final class Ctx extends TestTrialContext {
         Ctx(int number, Map<String, Object> params) {
-            this.number = number;
-            this.params = params;
-        }
-
-        @Override
-        public long experimentId() {
-            return 1;
-        }
-
-        @Override
-        public int number() {
-            return number;
-        }
-
-        @Override
-        public Map<String, Object> params() {
-            return params;
-        }
-
-        @Override
-        public void report(long step, Map<String, Double> values) {
-            reports.add(Map.entry(step, values));
-        }
-
-        @Override
-        public boolean stopRequested() {
-            return stop;
-        }
-
-        @Override
-        public Path logFile() {
-            return dir.resolve("logs").resolve("trial-" + number + ".log");
-        }
-
-        String log() throws IOException {
-            return Files.readString(logFile());
-        }
-
-        @Override
-        public Path checkpointDir() {
-            return dir.resolve("ckpt").resolve("1").resolve(String.valueOf(number));
+            super(CommandRunnerTest.this.dir, number, params);
         }
     }
 
@@ -200,7 +153,7 @@ class CommandRunnerTest {
                 Map.entry(5L, Map.of("loss", 0.25)),
                 Map.entry(6L, Map.of("acc", 0.5)));
         String log = c.log();
-        assertThat(log.lines().filter(l -> l.startsWith("[orchard] ignored malformed report line"))).hasSize(5);
+        assertThat(log.lines().filter(l -> l.startsWith("[orchard] ignored malformed metric line"))).hasSize(5);
         assertThat(log).contains("\"step\" must be a non-negative integer").contains("expected a JSON object")
                 .contains("@orchardish is an ordinary line");
     }

@@ -57,6 +57,14 @@ class CommandSweepTest {
         return s.get();
     }
 
+    static Map<String, Object> readJson(Path file) {
+        try {
+            return Json.readMap(Files.readString(file));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void pythonTrainerSampleRunsAndReportsEveryEpoch() throws Exception {
         assumeTrue(Processes.onPath("python3"), "python3 is not on the PATH");
@@ -88,10 +96,15 @@ class CommandSweepTest {
             assertThat(log).contains("trial " + t.number() + ": lr=").contains("epoch 1/" + epochs)
                     .contains("epoch " + epochs + "/" + epochs).contains("done: a=");
 
-            Path checkpoint = dir.resolve("checkpoints").resolve(String.valueOf(id)).resolve("trial-" + t.number())
-                    .resolve("checkpoint.json");
-            assertThat(Json.readMap(Files.readString(checkpoint))).containsEntry("epoch", epochs);
         }
+        // each trial checkpointed its last epoch into its own ORCHARD_CHECKPOINT_DIR (where that is is the sweep's choice)
+        List<Integer> checkpointed;
+        try (var files = Files.walk(dir)) {
+            checkpointed = files.filter(p -> p.getFileName().toString().equals("checkpoint.json"))
+                    .map(p -> ((Number) readJson(p).get("epoch")).intValue()).toList();
+        }
+        assertThat(checkpointed).containsExactlyInAnyOrderElementsOf(
+                trials.stream().map(t -> ((Number) t.params().get("epochs")).intValue()).toList());
         assertThat(orchard.summary(id).orElseThrow().best())
                 .hasValueCloseTo(trials.stream().mapToDouble(t -> t.value().getAsDouble()).min().orElseThrow(), within(0.0));
     }
@@ -104,14 +117,14 @@ class CommandSweepTest {
                  "space": {"params": [{"name": "x", "type": "uniform", "low": 0, "high": 1}]},
                  "scheduler": {"type": "sync_batch", "batch_size": 2},
                  "objective": {"type": "command", "metric": "loss", "timeout_seconds": 300,
-                   "command": ["sh", "-c", "sleep 300 & echo $! >> \\"$ORCHARD_CHECKPOINT_DIR/pids\\"; echo $$ >> \\"$ORCHARD_CHECKPOINT_DIR/pids\\"; echo running {x}; wait"]},
+                   "command": ["sh", "-c", "sleep 300 & echo $! >> pids-{trial}; echo $$ >> pids-{trial}; echo running {x}; wait"]},
                  "budget": 10}
                 """, "long.json");
         Sweep sweep = orchard.start(base, dir);
         long id = sweep.experimentId();
-        Path ck = dir.resolve("checkpoints").resolve(String.valueOf(id));
-        List<Long> pids = new java.util.ArrayList<>(Processes.awaitPids(ck.resolve("trial-0").resolve("pids"), 2, Duration.ofSeconds(20)));
-        pids.addAll(Processes.awaitPids(ck.resolve("trial-1").resolve("pids"), 2, Duration.ofSeconds(20)));
+        // the command runs in the spec's directory, so its pid files are there
+        List<Long> pids = new java.util.ArrayList<>(Processes.awaitPids(dir.resolve("pids-0"), 2, Duration.ofSeconds(20)));
+        pids.addAll(Processes.awaitPids(dir.resolve("pids-1"), 2, Duration.ofSeconds(20)));
         assertThat(pids).hasSize(4).allMatch(Processes::running);
 
         sweep.stop();

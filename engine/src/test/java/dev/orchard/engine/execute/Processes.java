@@ -56,6 +56,21 @@ public final class Processes {
         return true;
     }
 
+    /** Writes an executable {@code #!/bin/sh} script. */
+    public static Path script(Path file, String body) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        if (!file.toFile().setExecutable(true)) {
+            throw new IOException("cannot make " + file + " executable");
+        }
+        return file;
+    }
+
+    /** Kills what a failed test may have left running. */
+    public static void killAll(List<Long> pids) {
+        pids.forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+    }
+
     /** Waits until the file holds at least {@code lines} lines (written by a script) and returns them as pids. */
     public static List<Long> awaitPids(Path file, int lines, Duration timeout) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();

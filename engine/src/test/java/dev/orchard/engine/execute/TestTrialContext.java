@@ -1,0 +1,83 @@
+package dev.orchard.engine.execute;
+
+import dev.orchard.engine.trial.Resources;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** What a running trial sees, recording its reports and its process: the engine's real context is the sweep's. */
+class TestTrialContext implements TrialContext {
+    final Path dir;
+    final int number;
+    final Map<String, Object> params;
+    final List<Map.Entry<Long, Map<String, Double>>> reports = new CopyOnWriteArrayList<>();
+    volatile boolean stop;
+    volatile Resources resources = Resources.NONE;
+    volatile Optional<Path> resumeFrom = Optional.empty();
+    final List<ProcessHandle> started = new CopyOnWriteArrayList<>();
+
+    TestTrialContext(Path dir, int number, Map<String, Object> params) {
+        this.dir = dir;
+        this.number = number;
+        this.params = params;
+    }
+
+    @Override
+    public long experimentId() {
+        return 1;
+    }
+
+    @Override
+    public int number() {
+        return number;
+    }
+
+    @Override
+    public Map<String, Object> params() {
+        return params;
+    }
+
+    @Override
+    public void report(long step, Map<String, Double> values) {
+        reports.add(Map.entry(step, values));
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return stop;
+    }
+
+    @Override
+    public Path logFile() {
+        return dir.resolve("logs").resolve("trial-" + number + ".log");
+    }
+
+    @Override
+    public Path checkpointDir() {
+        return dir.resolve("ckpt").resolve("1").resolve(String.valueOf(number));
+    }
+
+    @Override
+    public Optional<Path> resumeFrom() {
+        return resumeFrom;
+    }
+
+    @Override
+    public Resources resources() {
+        return resources;
+    }
+
+    @Override
+    public void processStarted(ProcessHandle process) {
+        started.add(process);
+    }
+
+    String log() throws IOException {
+        return Files.readString(logFile());
+    }
+}
