@@ -203,7 +203,7 @@ class PythonClientTest {
         long last = -1;
         for (String line : out.split("\n")) {
             if (line.startsWith("@orchard ")) {
-                last = CommandRunner.parseReport(line.substring("@orchard".length()), last).step();
+                last = MetricLine.parse(line, last).step();
                 steps.add(last);
             }
         }
