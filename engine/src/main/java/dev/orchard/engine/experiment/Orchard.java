@@ -9,6 +9,7 @@ import dev.orchard.engine.json.Specs;
 import dev.orchard.engine.optimize.Optimizer;
 import dev.orchard.engine.optimize.OptimizerContext;
 import dev.orchard.engine.optimize.Optimizers;
+import dev.orchard.engine.schedule.SchedulerContext;
 import dev.orchard.engine.schedule.Schedulers;
 import dev.orchard.engine.store.ExperimentArchive;
 import dev.orchard.engine.store.ExperimentRecord;
@@ -128,7 +129,8 @@ public final class Orchard implements AutoCloseable {
     private Sweep start(ExperimentSpec spec, Optional<Path> baseDir, TrialRunner runner) {
         Optimizer optimizer = Optimizers.create(spec.optimizer().name(),
                 new OptimizerContext(spec.space(), spec.direction(), spec.seed(), spec.optimizer().config()));
-        var scheduler = Schedulers.create(spec.scheduler());
+        var scheduler = Schedulers.create(spec.scheduler(),
+                new SchedulerContext(spec.space(), spec.direction(), spec.seed(), spec.budget()));
         long id = store.createExperiment(Optional.empty(), spec.name(), "sweep", spec.direction(), Specs.write(spec),
                 baseDir.map(Path::toString), ExperimentStatus.CREATED);
         Sweep sweep = new Sweep(id, spec.name(), spec.budget(), spec.direction(), optimizer, scheduler, runner, bus,

@@ -81,7 +81,8 @@ class CommandRunnerTest {
             return Files.readString(logFile());
         }
 
-        Path checkpointDir() {
+        @Override
+        public Path checkpointDir() {
             return dir.resolve("ckpt").resolve("1").resolve(String.valueOf(number));
         }
     }
