@@ -12,7 +12,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures, never pass/fail).",
-        subcommands = {BenchCommand.Trials.class, BenchOptimizersCommand.class, BenchOptimizersCommand.SuggestTimeCommand.class})
+        subcommands = {BenchCommand.Trials.class, BenchOptimizersCommand.class, BenchOptimizersCommand.SuggestTimeCommand.class,
+                BenchSchedulersCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;

@@ -15,6 +15,7 @@ import dev.orchard.engine.optimize.Optimizer;
 import dev.orchard.engine.optimize.OptimizerContext;
 import dev.orchard.engine.optimize.Optimizers;
 import dev.orchard.engine.schedule.Scheduler;
+import dev.orchard.engine.schedule.SchedulerContext;
 import dev.orchard.engine.schedule.Schedulers;
 import dev.orchard.engine.store.ExperimentArchive;
 import dev.orchard.engine.store.ExperimentRecord;
@@ -172,7 +173,7 @@ public final class Orchard implements AutoCloseable {
     }
 
     private static Scheduler scheduler(ExperimentSpec spec) {
-        return Schedulers.create(spec.scheduler());
+        return Schedulers.create(spec.scheduler(), new SchedulerContext(spec.space(), spec.direction(), spec.seed(), spec.budget()));
     }
 
     /**

@@ -132,8 +132,9 @@ public final class Sweep {
     record Held(Resources resources, Runnable release) {
     }
 
+    /** What a trial was asked for, weakest first; DONE: the scheduler ended it because it used its whole budget. */
     private enum Request {
-        NONE, PAUSE_USER, PAUSE_SCHEDULER, PRUNE, STOP
+        NONE, PAUSE_USER, PAUSE_SCHEDULER, DONE, PRUNE, STOP
     }
 
     /** A trial's stop flag and what it was asked for; a stronger request replaces a weaker one. */
@@ -699,6 +700,10 @@ public final class Sweep {
             // interrupted on purpose: what the sweep asked for is what happened
             if (req == Request.PRUNE) {
                 t = r.trial.finish(TrialState.PRUNED, last, lastStep, Optional.empty(), Instant.now());
+            } else if (req == Request.DONE) {
+                t = last.isPresent()
+                        ? r.trial.finish(TrialState.COMPLETED, last, lastStep, Optional.empty(), Instant.now())
+                        : r.trial.finish(TrialState.STOPPED, last, lastStep, Optional.of("ended by its scheduler"), Instant.now());
             } else {
                 t = r.trial.paused(last, lastStep);
                 trials.put(t.number(), t);
@@ -878,7 +883,8 @@ public final class Sweep {
             if (d.kind() == Decision.Kind.CONTINUE) {
                 return;
             }
-            if (control.ask(d.kind() == Decision.Kind.STOP ? Request.PRUNE : Request.PAUSE_SCHEDULER)) {
+            Request r = d.kind() == Decision.Kind.PAUSE ? Request.PAUSE_SCHEDULER : d.done() ? Request.DONE : Request.PRUNE;
+            if (control.ask(r)) {
                 bus.publish(new EngineEvent.SchedulerDecision(experimentId, trial.number(), step,
                         d.kind() == Decision.Kind.STOP ? "stop" : "pause", d.reason(), d.details()));
             }

@@ -14,6 +14,7 @@ import dev.orchard.engine.execute.CommandLine;
 import dev.orchard.engine.experiment.ExperimentSpec;
 import dev.orchard.engine.experiment.ObjectiveSpec;
 import dev.orchard.engine.optimize.Optimizers;
+import dev.orchard.engine.schedule.SchedulerSpecException;
 import dev.orchard.engine.schedule.Schedulers;
 import dev.orchard.engine.space.Param;
 import dev.orchard.engine.space.SearchSpace;
@@ -101,12 +102,9 @@ public final class Specs {
             throw err(source, "$.optimizer", e.getMessage());
         }
         try {
-            Schedulers.create(spec.scheduler());
-        } catch (IllegalArgumentException e) {
-            throw err(source, "$.scheduler", e.getMessage());
-        }
-        if (spec.scheduler().batchSize() > 4096) {
-            throw err(source, "$.scheduler.batch_size", "at most 4096 trials can run at once, got " + spec.scheduler().batchSize());
+            Schedulers.validate(spec.scheduler());
+        } catch (SchedulerSpecException e) {
+            throw err(source, e.field().isEmpty() ? "$.scheduler" : "$.scheduler." + e.field(), e.getMessage());
         }
         if (spec.budget() == null) {
             throw err(source, "$.budget", "missing; how many trials should the experiment run?");

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchard.engine.json.Json;
 import dev.orchard.engine.optimize.Observation;
 import dev.orchard.engine.optimize.Optimizer;
+import dev.orchard.engine.schedule.Decision;
+import dev.orchard.engine.schedule.Launch;
+import dev.orchard.engine.schedule.Scheduler;
 import dev.orchard.engine.trial.Direction;
 import dev.orchard.engine.trial.TrialState;
 
@@ -14,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -24,8 +28,14 @@ import java.util.OptionalDouble;
  * {"op":"tell","trial":0,"state":"failed"}      → {"ok":true}
  * {"op":"tell","trial":0,"state":"pruned","value":0.7} → {"ok":true}
  * {"op":"best"}                                 → {"trial":N,"params":{...},"value":V}
+ * {"op":"report","trial":0,"step":3,"value":0.7} → {"decision":"continue"}
+ *                                                 or {"decision":"stop","reason":"...","details":{...}}   (with a scheduler)
  * </pre>
- * A bad line is answered with {@code {"error":"..."}} and the session goes on; end of input ends it.
+ * A bad line is answered with {@code {"error":"..."}} and the session goes on; end of input ends it. With a
+ * {@link Scheduler}, every asked trial is started for it and every told one ended, and {@code report} answers its
+ * decision on the intermediate value; a stopped trial is then told as {@code "state":"pruned"} with its last value (or
+ * {@code "completed"} when the reason is that it reached its full budget). Later reports of a stopped trial are answered
+ * {@code stop} again without asking the scheduler.
  */
 public final class AskTellSession {
     private static final int MAX_LINE = 1_000_000;
@@ -34,13 +44,22 @@ public final class AskTellSession {
     private final Direction direction;
     private final Map<Integer, Map<String, Object>> pending = new HashMap<>();
     private final Map<Integer, Map<String, Object>> told = new HashMap<>();
+    private final Optional<Scheduler> scheduler;
+    private final Map<Integer, Long> lastStep = new HashMap<>();
+    private final Map<Integer, String> stopped = new HashMap<>();
     private int next;
     private int bestTrial = -1;
     private double bestValue;
 
     public AskTellSession(Optimizer optimizer, Direction direction) {
+        this(optimizer, direction, Optional.empty());
+    }
+
+    /** A session whose {@code report}s are decided by {@code scheduler} (one that stops trials; it is never asked to launch). */
+    public AskTellSession(Optimizer optimizer, Direction direction, Optional<Scheduler> scheduler) {
         this.optimizer = optimizer;
         this.direction = direction;
+        this.scheduler = scheduler;
     }
 
     /** Serves until end of input; each answer is flushed at once so a client can wait for it. */
@@ -81,14 +100,14 @@ public final class AskTellSession {
         }
         JsonNode op = req.get("op");
         if (op == null || !op.isTextual()) {
-            throw new ProtocolException("missing \"op\"; expected one of ask, tell, best");
+            throw new ProtocolException("missing \"op\"; expected one of ask, tell, best, report");
         }
         return switch (op.asText()) {
             case "ask" -> ask();
             case "tell" -> tell(req);
             case "best" -> best();
-            case "report" -> throw new ProtocolException("report needs a scheduler to decide; this session runs without one");
-            default -> throw new ProtocolException("unknown op '" + op.asText() + "'; expected one of ask, tell, best");
+            case "report" -> report(req);
+            default -> throw new ProtocolException("unknown op '" + op.asText() + "'; expected one of ask, tell, best, report");
         };
     }
 
@@ -99,22 +118,62 @@ public final class AskTellSession {
         }
         int trial = next++;
         pending.put(trial, configs.get(0));
+        scheduler.ifPresent(s -> s.onStarted(trial, configs.get(0), Launch.FRESH));
         ObjectNode out = Json.object().put("trial", trial);
         out.set("params", Json.tree(configs.get(0)));
         return out;
     }
 
-    private ObjectNode tell(JsonNode req) {
+    /** The asked, not yet told trial a request names. */
+    private int pendingTrial(JsonNode req, String op) {
         JsonNode t = req.get("trial");
         if (t == null || !t.isIntegralNumber() || !t.canConvertToInt()) {
-            throw new ProtocolException("tell needs \"trial\": the integer number that ask returned");
+            throw new ProtocolException(op + " needs \"trial\": the integer number that ask returned");
         }
         int trial = t.asInt();
-        Map<String, Object> params = pending.get(trial);
-        if (params == null) {
+        if (!pending.containsKey(trial)) {
             throw new ProtocolException(told.containsKey(trial) ? "trial " + trial + " was already told"
                     : "unknown trial " + trial + "; ask first");
         }
+        return trial;
+    }
+
+    private ObjectNode report(JsonNode req) {
+        if (scheduler.isEmpty()) {
+            throw new ProtocolException("report needs a scheduler to decide; start ask-tell with --scheduler asha, hyperband or median");
+        }
+        int trial = pendingTrial(req, "report");
+        JsonNode st = req.get("step");
+        if (st == null || !st.isIntegralNumber() || !st.canConvertToLong() || st.asLong() < 0) {
+            throw new ProtocolException("report needs \"step\": an integer >= 0 (epochs, iterations, ...)");
+        }
+        JsonNode v = req.get("value");
+        if (v == null || !v.isNumber() || !Double.isFinite(v.asDouble())) {
+            throw new ProtocolException("report needs \"value\": a finite number, got " + (v == null ? "none" : v.toString()));
+        }
+        String already = stopped.get(trial);
+        if (already != null) {
+            return Json.object().put("decision", "stop").put("reason", "already stopped: " + already);
+        }
+        long step = st.asLong();
+        lastStep.put(trial, step);
+        Decision d = scheduler.get().onReport(trial, step, v.asDouble());
+        ObjectNode out = Json.object().put("decision", d.kind().name().toLowerCase(java.util.Locale.ROOT));
+        if (!d.reason().isEmpty()) {
+            out.put("reason", d.reason());
+        }
+        if (!d.details().isEmpty()) {
+            out.set("details", Json.tree(d.details()));
+        }
+        if (d.kind() == Decision.Kind.STOP) {
+            stopped.put(trial, d.reason());
+        }
+        return out;
+    }
+
+    private ObjectNode tell(JsonNode req) {
+        int trial = pendingTrial(req, "tell");
+        Map<String, Object> params = pending.get(trial);
         TrialState state = TrialState.COMPLETED;
         JsonNode s = req.get("state");
         if (s != null) {
@@ -158,6 +217,11 @@ public final class AskTellSession {
         optimizer.observe(new Observation(trial, params, state, value, cost));
         pending.remove(trial);
         told.put(trial, params);
+        stopped.remove(trial);
+        TrialState ended = state;
+        OptionalDouble endValue = value;
+        scheduler.ifPresent(sch -> sch.onEnded(trial, ended, endValue, lastStep.getOrDefault(trial, 0L)));
+        lastStep.remove(trial);
         if (state == TrialState.COMPLETED && (bestTrial < 0 || direction.better(value.getAsDouble(), bestValue))) {
             bestTrial = trial;
             bestValue = value.getAsDouble();

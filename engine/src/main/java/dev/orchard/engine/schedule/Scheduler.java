@@ -24,6 +24,10 @@ public interface Scheduler {
      * What to start now. Called whenever something changed (a trial started, reported, paused or ended, the sweep was
      * resumed). Returns at most {@code view.freeSlots()} launches and at most {@code view.remainingBudget()} that create a
      * new trial ({@link Launch.Fresh}, {@link Launch.Derived}). An empty list while nothing runs ends the sweep.
+     * <p>
+     * What it returns counts as issued (a promotion is taken, a PBT member's replacement is on its way), so the sweep
+     * starts every launch it gets, in order, and reports each with {@link #onStarted}; it never calls {@code next} only
+     * to look.
      */
     List<Launch> next(SweepView view);
 

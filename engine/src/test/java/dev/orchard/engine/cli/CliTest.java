@@ -163,6 +163,59 @@ class CliTest {
     }
 
     @Test
+    void askTellWithASchedulerAnswersReportsInARealProcess() throws Exception {
+        Path space = tmp.resolve("space.json");
+        Files.writeString(space, "{\"params\":[{\"name\":\"x\",\"type\":\"uniform\",\"low\":0,\"high\":1}]}");
+        Result r = process(List.of("{\"op\":\"ask\"}", "{\"op\":\"ask\"}",
+                        "{\"op\":\"report\",\"trial\":0,\"step\":1,\"value\":0.5}",
+                        "{\"op\":\"report\",\"trial\":1,\"step\":1,\"value\":0.9}",
+                        "{\"op\":\"tell\",\"trial\":1,\"state\":\"pruned\",\"value\":0.9}",
+                        "{\"op\":\"report\",\"trial\":5,\"step\":1,\"value\":0.9}",
+                        "{\"op\":\"report\",\"trial\":0,\"step\":27,\"value\":0.1}"),
+                "ask-tell", "--space", space.toString(), "--optimizer", "random", "--scheduler", "asha", "--grace", "1", "--eta", "3",
+                "--max-steps", "27");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(7);
+        assertThat(lines.get(2)).isEqualTo("{\"decision\":\"continue\"}");
+        assertThat(lines.get(3)).startsWith("{\"decision\":\"stop\",\"reason\":\"not in the top 1/3 at rung 0 (step 1)\"");
+        assertThat(lines.get(4)).isEqualTo("{\"ok\":true}");
+        assertThat(lines.get(5)).contains("unknown trial 5");
+        assertThat(lines.get(6)).contains("\"decision\":\"stop\"").contains("max_steps 27").contains("\"done\":true");
+
+        Result bad = process(List.of(), "ask-tell", "--space", space.toString(), "--scheduler", "asha", "--eta", "1", "--max-steps", "9");
+        assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(bad.err()).contains("--eta: must be greater than 1");
+        Result noMax = cli("ask-tell", "--space", space.toString(), "--scheduler", "hyperband");
+        assertThat(noMax.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(noMax.err()).contains("--max-steps: missing");
+        Result pbt = cli("ask-tell", "--space", space.toString(), "--scheduler", "pbt");
+        assertThat(pbt.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(pbt.err()).contains("--scheduler: 'pbt' cannot serve ask-tell; valid: asha, hyperband, median");
+        Result lone = cli("ask-tell", "--space", space.toString(), "--grace", "3");
+        assertThat(lone.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(lone.err()).contains("need --scheduler");
+        Result wrong = cli("ask-tell", "--space", space.toString(), "--scheduler", "asha", "--max-steps", "9", "--min-trials", "3");
+        assertThat(wrong.err()).contains("--min-trials: not a setting of asha");
+    }
+
+    @Test
+    void benchSchedulersPrintsATableAndWritesCsv() throws Exception {
+        Path csv = tmp.resolve("sched.csv");
+        Result r = cli("bench", "schedulers", "--data", ROOT.resolve("bench/data/curves-ppo-Pong-v0.jsonl.gz").toString(),
+                "--seeds", "2", "--configs", "12", "--methods", "random,asha-stop,pbt", "--threads", "1", "-o", csv.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("PPO-Pong-v0: 108 configurations, 100 steps each").contains("random").contains("asha-stop").contains("pbt");
+        List<String> rows = Files.readAllLines(csv);
+        assertThat(rows).hasSize(1 + 3 * 2);
+        assertThat(rows.get(0)).startsWith("method,seed,total_steps,steps_to_target");
+        assertThat(rows.get(1)).startsWith("random,0,1200,"); // 12 configurations × 100 steps
+        Result bad = cli("bench", "schedulers", "--methods", "fifo", "--data", ROOT.resolve("bench/data/curves-ppo-Pong-v0.jsonl.gz").toString());
+        assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(bad.err()).contains("unknown method 'fifo'");
+    }
+
+    @Test
     void aSecondProcessOnTheSameDatabaseGetsAClearMessage() throws Exception {
         Path db = tmp.resolve("history");
         try (Orchard held = Orchard.open(db)) {
