@@ -49,7 +49,7 @@ final class AskTellCommand implements Callable<Integer> {
     @Option(names = "--grace", paramLabel = "STEPS", description = "asha/hyperband: first rung; median: steps before any stop (default 1).")
     Long grace;
 
-    @Option(names = "--eta", paramLabel = "X", description = "asha/hyperband: reduction factor, > 1 (default 3).")
+    @Option(names = "--eta", paramLabel = "X", description = "asha/hyperband: reduction factor, > 1 (default 4).")
     Double eta;
 
     @Option(names = "--max-steps", paramLabel = "STEPS", description = "asha/hyperband: the step of a trial's full budget (required).")

@@ -31,10 +31,10 @@ final class BenchSchedulersCommand implements Callable<Integer> {
     @Option(names = "--parallel", defaultValue = "4", description = "Trials at once (default ${DEFAULT-VALUE}; PBT runs its population at once).")
     int parallel;
 
-    @Option(names = "--eta", defaultValue = "3", description = "ASHA/Hyperband reduction factor (default ${DEFAULT-VALUE}).")
+    @Option(names = "--eta", defaultValue = "4", description = "ASHA/Hyperband reduction factor (default ${DEFAULT-VALUE}, the schedulers' own default).")
     double eta;
 
-    @Option(names = "--grace", description = "ASHA/Hyperband first rung (default: steps / eta^3, at least 1).")
+    @Option(names = "--grace", defaultValue = "1", description = "ASHA/Hyperband first rung (default ${DEFAULT-VALUE}, the schedulers' own default).")
     Long grace;
 
     @Option(names = "--population", defaultValue = "8", description = "PBT population (default ${DEFAULT-VALUE}).")
@@ -66,7 +66,7 @@ final class BenchSchedulersCommand implements Callable<Integer> {
         Path file = data == null ? BenchOptimizersCommand.defaultData().resolve(DEFAULT_DATA) : data;
         CurveSet curves = CurveSet.load(file);
         long steps = curves.steps();
-        long g = grace != null ? grace : Math.max(1, Math.round(steps / Math.pow(eta, 3)));
+        long g = grace;
         var all = SchedulerBenchmark.defaults(parallel, steps, g, eta, population);
         var chosen = methods == null ? all : all.stream().filter(m -> methods.contains(m.name())).toList();
         if (methods != null) {

@@ -54,7 +54,7 @@ class SchedulerSpecsTest {
         ExperimentSpec spec = parse("{\"type\":\"asha\",\"max_steps\":27}");
         var asha = (AshaScheduler) Schedulers.create(spec.scheduler(), context(spec));
         assertThat(asha.slots()).isEqualTo(1);
-        assertThat(asha.rungSteps()).containsExactly(1, 3, 9); // grace 1, eta 3
+        assertThat(asha.rungSteps()).containsExactly(1, 4, 16); // grace 1, eta 4 (Ray Tune's and Optuna's default)
         spec = parse("{\"type\":\"pbt\",\"interval\":2,\"generations\":3}");
         var pbt = (PbtScheduler) Schedulers.create(spec.scheduler(), context(spec));
         assertThat(pbt.slots()).isEqualTo(8); // the default population, all at once
