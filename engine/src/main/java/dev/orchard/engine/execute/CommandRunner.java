@@ -285,6 +285,10 @@ public final class CommandRunner implements TrialRunner {
             return TrialResult.failed("exit code " + code + signal(code).map(s -> " (" + s + ")").orElse("") + tail, step);
         }
         Double last = out.lastMetric();
+        if (last == null && ctx.previousValue().isPresent()) {
+            // a restarted trial that had nothing left to do: its value is what it reported before the restart
+            return TrialResult.completed(ctx.previousValue().getAsDouble(), Math.max(step, ctx.previousStep()));
+        }
         if (last == null) {
             return TrialResult.failed("the command never reported metric '" + metric
                     + "' (print a line like: @orchard {\"step\": 1, \"" + metric + "\": 0.5})" + tail, step);

@@ -87,5 +87,15 @@ public final class InProcessRunner implements TrialRunner {
         public void processStarted(ProcessHandle process) {
             inner.processStarted(process);
         }
+
+        @Override
+        public java.util.OptionalDouble previousValue() {
+            return inner.previousValue();
+        }
+
+        @Override
+        public long previousStep() {
+            return inner.previousStep();
+        }
     }
 }

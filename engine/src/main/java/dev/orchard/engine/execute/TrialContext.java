@@ -47,6 +47,19 @@ public interface TrialContext {
         return Optional.empty();
     }
 
+    /**
+     * For a trial restarted from a checkpoint (after a pause or a crash of the engine): the last value of the
+     * objective's metric it reported before, so one that finds nothing left to do still has a result. Empty otherwise.
+     */
+    default java.util.OptionalDouble previousValue() {
+        return java.util.OptionalDouble.empty();
+    }
+
+    /** The step of {@link #previousValue()}; -1 without one. */
+    default long previousStep() {
+        return -1;
+    }
+
     /** The devices and CPU slots this trial holds while it runs. */
     default Resources resources() {
         return Resources.NONE;

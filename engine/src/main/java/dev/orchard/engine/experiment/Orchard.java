@@ -244,7 +244,19 @@ public final class Orchard implements AutoCloseable {
             Orphans.end(p, Duration.ofSeconds(10));
         }
         var trials = new java.util.HashMap<Integer, Trial>();
-        store.trials(id).forEach(t -> trials.put(t.number(), t));
+        String metric = metric(spec);
+        for (Trial t : store.trials(id)) {
+            if (t.state() == dev.orchard.engine.trial.TrialState.RUNNING || t.state() == dev.orchard.engine.trial.TrialState.PENDING) {
+                // interrupted: carry its last stored value of the objective's metric into the restart
+                var last = store.metrics(id, t.number()).stream().filter(m -> m.name().equals(metric))
+                        .reduce((a, b) -> b);
+                if (last.isPresent()) {
+                    t = new Trial(t.experimentId(), t.number(), t.params(), t.state(),
+                            java.util.OptionalDouble.of(last.get().value()), last.get().step(), t.error(), t.startedAt(), t.finishedAt());
+                }
+            }
+            trials.put(t.number(), t);
+        }
         Optional<SweepCheckpoint> cp = store.sweepCheckpoint(id);
         Optimizer optimizer = optimizer(spec);
         Scheduler scheduler = scheduler(spec);

@@ -575,6 +575,9 @@ public final class Sweep {
         TrialControl tc = new TrialControl();
         tc.rewind = !s.isNew;
         tc.lastStep = trial.lastStep();
+        if (!s.isNew && trial.value().isPresent()) {
+            tc.lastValue = trial.value().getAsDouble(); // what it reported before its restart
+        }
         bus.publish(new EngineEvent.TrialStarted(trial));
         if (s.launch instanceof Launch.Resume r && !r.reason().equals("resumed")) {
             bus.publish(new EngineEvent.SchedulerDecision(experimentId, n, trial.lastStep(), "resume", r.reason(), Map.of()));
@@ -920,6 +923,16 @@ public final class Sweep {
         @Override
         public Resources resources() {
             return held;
+        }
+
+        @Override
+        public OptionalDouble previousValue() {
+            return resumeFrom.isPresent() ? trial.value() : OptionalDouble.empty();
+        }
+
+        @Override
+        public long previousStep() {
+            return previousValue().isPresent() ? trial.lastStep() : -1;
         }
 
         @Override
