@@ -29,7 +29,8 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
     private static final EngineEvent POISON = new EngineEvent.ExperimentStatusChanged(-1, null, null);
 
     private final Store store;
-    private final LinkedBlockingQueue<EngineEvent> queue = new LinkedBlockingQueue<>();
+    /** Engine events and {@link WriteBatch.SweepWrite}s, in the order they arrived. */
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicLong enqueued = new AtomicLong();
     private final Object progress = new Object();
     private long written;
@@ -49,6 +50,16 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
     public void accept(EngineEvent event) {
         enqueued.incrementAndGet();
         queue.add(event);
+    }
+
+    /**
+     * Stores a sweep's trials and checkpoint together with everything published before them (their metrics), in one
+     * transaction, and returns once it is in the database; rethrows a write failure.
+     */
+    public void record(WriteBatch.SweepWrite write) {
+        enqueued.incrementAndGet();
+        queue.add(write);
+        flush();
     }
 
     /** Waits until everything published so far is stored; rethrows a write failure. */
@@ -82,10 +93,10 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
     }
 
     private void loop() {
-        var drained = new ArrayList<EngineEvent>(1024);
+        var drained = new ArrayList<Object>(1024);
         while (true) {
             try {
-                EngineEvent first = queue.poll(1, TimeUnit.SECONDS);
+                Object first = queue.poll(1, TimeUnit.SECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -125,13 +136,16 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
      * itself, at once, before it publishes them (they must survive a crash); this writer stores the metric series and
      * the event log, which may lag by a batch.
      */
-    static WriteBatch batch(List<EngineEvent> events) {
+    static WriteBatch batch(List<?> events) {
         var metrics = new ArrayList<WriteBatch.Metrics>();
         var rewinds = new ArrayList<WriteBatch.Rewind>();
         var rows = new ArrayList<WriteBatch.Event>();
+        var sweeps = new ArrayList<WriteBatch.SweepWrite>();
         long now = System.currentTimeMillis();
-        for (EngineEvent e : events) {
-            if (e instanceof EngineEvent.ExperimentStatusChanged s) {
+        for (Object e : events) {
+            if (e instanceof WriteBatch.SweepWrite w) {
+                sweeps.add(w);
+            } else if (e instanceof EngineEvent.ExperimentStatusChanged s) {
                 rows.add(new WriteBatch.Event(s.experimentId(), -1, "status",
                         Json.write(Map.of("status", s.status().wire(), "message", s.message() == null ? "" : s.message())), now));
             } else if (e instanceof EngineEvent.TrialStarted t) {
@@ -159,7 +173,7 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
                 metrics.add(new WriteBatch.Metrics(m.experimentId(), m.trial(), m.step(), m.values(), m.wallTimeMillis()));
             }
         }
-        return new WriteBatch(Map.of(), List.of(), rewinds, metrics, rows);
+        return new WriteBatch(Map.of(), List.of(), rewinds, metrics, rows, sweeps);
     }
 
     /** Stores what is queued and stops the writer. */

@@ -158,7 +158,7 @@ public final class Orchard implements AutoCloseable {
         long id = store.createExperiment(Optional.empty(), spec.name(), "sweep", spec.direction(), Specs.write(spec),
                 baseDir.map(Path::toString), ExperimentStatus.CREATED);
         return launch(new Sweep(id, spec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
-                runner, gate, bus, store, recorder::flush, dataDir, Sweep.History.NONE));
+                runner, gate, bus, store, recorder::record, dataDir, Sweep.History.NONE));
     }
 
     private Sweep launch(Sweep sweep) {
@@ -275,7 +275,7 @@ public final class Orchard implements AutoCloseable {
         var history = new Sweep.History(trials, observed, cp.map(SweepCheckpoint::pausedByUser).orElse(List.of()),
                 store.parents(id), cp.map(SweepCheckpoint::nextNumber).orElse(0), cp.flatMap(SweepCheckpoint::optimizerStateJson));
         return launch(new Sweep(id, rec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
-                runner, resources(spec), bus, store, recorder::flush, dataDir, history));
+                runner, resources(spec), bus, store, recorder::record, dataDir, history));
     }
 
     /** Sweeps started through this facade that have not ended. */

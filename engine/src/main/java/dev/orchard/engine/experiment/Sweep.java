@@ -12,6 +12,7 @@ import dev.orchard.engine.schedule.Launch;
 import dev.orchard.engine.schedule.Scheduler;
 import dev.orchard.engine.store.Store;
 import dev.orchard.engine.store.SweepCheckpoint;
+import dev.orchard.engine.store.WriteBatch;
 import dev.orchard.engine.trial.Direction;
 import dev.orchard.engine.trial.ExperimentStatus;
 import dev.orchard.engine.trial.Resources;
@@ -84,8 +85,8 @@ public final class Sweep {
     private final ResourceGate resources;
     private final EventBus bus;
     private final Store store;
-    /** Stores the metrics published so far (the history writer batches them). */
-    private final Runnable storeMetrics;
+    /** Stores trial snapshots and the checkpoint, after the metrics published before them, and waits until stored. */
+    private final java.util.function.Consumer<WriteBatch.SweepWrite> journal;
     private final Path logDir;
     private final Path checkpointDir;
     private final ExecutorService workers;
@@ -164,7 +165,7 @@ public final class Sweep {
 
     Sweep(long experimentId, String name, int budget, Direction direction, String metric, Optimizer optimizer,
           Scheduler scheduler, TrialRunner runner, ResourceGate resources, EventBus bus, Store store,
-          Runnable storeMetrics, Path dataDir, History history) {
+          java.util.function.Consumer<WriteBatch.SweepWrite> journal, Path dataDir, History history) {
         this.experimentId = experimentId;
         this.name = name;
         this.budget = budget;
@@ -176,7 +177,7 @@ public final class Sweep {
         this.resources = resources;
         this.bus = bus;
         this.store = store;
-        this.storeMetrics = storeMetrics;
+        this.journal = journal;
         this.logDir = dataDir.resolve("logs").resolve(String.valueOf(experimentId));
         this.checkpointDir = dataDir.resolve("checkpoints").resolve(String.valueOf(experimentId));
         AtomicInteger n = new AtomicInteger();
@@ -559,7 +560,7 @@ public final class Sweep {
                 newParents.put(s.trial.number(), d.parent());
             }
         }
-        store.recordSweep(experimentId, rows, newParents, Optional.of(checkpoint()));
+        journal.accept(new WriteBatch.SweepWrite(experimentId, rows, newParents, Optional.of(checkpoint())));
         for (Start s : starts) {
             start(s);
         }
@@ -758,8 +759,7 @@ public final class Sweep {
         if (concluded.isEmpty()) {
             return;
         }
-        storeMetrics.run();
-        store.recordSweep(experimentId, List.copyOf(concluded), Map.of(), Optional.of(checkpoint()));
+        journal.accept(new WriteBatch.SweepWrite(experimentId, List.copyOf(concluded), Map.of(), Optional.of(checkpoint())));
         concluded.clear();
         toPublish.forEach(bus::publish);
         toPublish.clear();

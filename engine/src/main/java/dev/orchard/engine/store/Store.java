@@ -178,6 +178,9 @@ public final class Store implements AutoCloseable {
                 writeTrials(c, batch.trials());
                 writeRewinds(c, batch.rewinds());
                 writeMetrics(c, batch.metrics());
+                for (WriteBatch.SweepWrite w : batch.sweeps()) {
+                    writeSweep(c, w.experimentId(), w.trials(), w.parents(), w.checkpoint());
+                }
                 writeEvents(c, batch.events());
                 writeStatuses(c, batch.statuses());
                 c.commit();
@@ -232,21 +235,7 @@ public final class Store implements AutoCloseable {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
-                writeTrials(c, trials);
-                if (!parents.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE trial SET parent = ? WHERE experiment_id = ? AND number = ?")) {
-                        for (var e : parents.entrySet()) {
-                            ps.setInt(1, e.getValue());
-                            ps.setLong(2, experimentId);
-                            ps.setInt(3, e.getKey());
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
-                    }
-                }
-                if (checkpoint.isPresent()) {
-                    writeCheckpoint(c, experimentId, checkpoint.get());
-                }
+                writeSweep(c, experimentId, trials, parents, checkpoint);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -257,6 +246,25 @@ public final class Store implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("cannot write the trials of experiment " + experimentId + " to " + file(file) + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static void writeSweep(Connection c, long experimentId, java.util.Collection<Trial> trials,
+                                   Map<Integer, Integer> parents, Optional<SweepCheckpoint> checkpoint) throws SQLException {
+        writeTrials(c, trials);
+        if (!parents.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE trial SET parent = ? WHERE experiment_id = ? AND number = ?")) {
+                for (var e : parents.entrySet()) {
+                    ps.setInt(1, e.getValue());
+                    ps.setLong(2, experimentId);
+                    ps.setInt(3, e.getKey());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (checkpoint.isPresent()) {
+            writeCheckpoint(c, experimentId, checkpoint.get());
         }
     }
 

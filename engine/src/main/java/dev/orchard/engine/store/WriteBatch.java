@@ -12,7 +12,21 @@ import java.util.Map;
  * wins), so a trial that started and finished inside one batch costs one row write.
  */
 public record WriteBatch(Map<Long, Status> statuses, Collection<Trial> trials, List<Rewind> rewinds, List<Metrics> metrics,
-                         List<Event> events) {
+                         List<Event> events, List<SweepWrite> sweeps) {
+
+    public WriteBatch(Map<Long, Status> statuses, Collection<Trial> trials, List<Rewind> rewinds, List<Metrics> metrics,
+                      List<Event> events) {
+        this(statuses, trials, rewinds, metrics, events, List.of());
+    }
+
+    /**
+     * What a sweep must not lose, in order: trial snapshots (launched, paused, ended), parents of derived trials, and
+     * the sweep's checkpoint when given. Written after the metrics of the same batch, so a trial recorded as ended has
+     * its series.
+     */
+    public record SweepWrite(long experimentId, Collection<Trial> trials, Map<Integer, Integer> parents,
+                             java.util.Optional<SweepCheckpoint> checkpoint) {
+    }
 
     /** Metric points of a trial from {@code fromStep} on are dropped (it resumed from an earlier checkpoint). */
     public record Rewind(long experimentId, int trial, long fromStep) {
@@ -30,6 +44,7 @@ public record WriteBatch(Map<Long, Status> statuses, Collection<Trial> trials, L
     }
 
     public boolean isEmpty() {
-        return statuses.isEmpty() && trials.isEmpty() && rewinds.isEmpty() && metrics.isEmpty() && events.isEmpty();
+        return statuses.isEmpty() && trials.isEmpty() && rewinds.isEmpty() && metrics.isEmpty() && events.isEmpty()
+                && sweeps.isEmpty();
     }
 }
