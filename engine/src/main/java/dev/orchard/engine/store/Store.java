@@ -227,28 +227,9 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * What a sweep must not lose, written at once in one transaction: trial snapshots (launched, paused, ended), the
-     * parents of derived trials, and the sweep's checkpoint (when given). Either all of it survives a crash or none.
+     * What a sweep must not lose (trial snapshots, parents of derived trials, its checkpoint), inside the transaction
+     * of a {@link #write(WriteBatch)}: all of it survives a crash or none.
      */
-    public void recordSweep(long experimentId, java.util.Collection<Trial> trials, Map<Integer, Integer> parents,
-                            Optional<SweepCheckpoint> checkpoint) {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                writeSweep(c, experimentId, trials, parents, checkpoint);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot write the trials of experiment " + experimentId + " to " + file(file) + ": "
-                    + e.getMessage(), e);
-        }
-    }
-
     private static void writeSweep(Connection c, long experimentId, java.util.Collection<Trial> trials,
                                    Map<Integer, Integer> parents, Optional<SweepCheckpoint> checkpoint) throws SQLException {
         writeTrials(c, trials);
