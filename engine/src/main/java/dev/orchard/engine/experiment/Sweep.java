@@ -147,6 +147,8 @@ public final class Sweep {
         volatile long lastStep = -1;
         /** A restarted trial's first report supersedes what it reported after its last checkpoint. */
         volatile boolean rewind;
+        /** The step of the latest report (reports come from one thread per trial). */
+        volatile long maxReported = -1;
 
         boolean ask(Request r) {
             return request.getAndUpdate(old -> r.ordinal() > old.ordinal() ? r : old).ordinal() < r.ordinal();
@@ -864,10 +866,13 @@ public final class Sweep {
                             + ", not a finite number");
                 }
             }
-            if (control.rewind) {
+            // a restarted trial's first report, or a step before one already reported (a retried attempt starting
+            // over): what was reported from that step on is superseded
+            if (control.rewind || step < control.maxReported) {
                 control.rewind = false;
                 bus.publish(new EngineEvent.TrialRewound(experimentId, trial.number(), step));
             }
+            control.maxReported = step;
             bus.publish(new EngineEvent.TrialMetrics(experimentId, trial.number(), step, Map.copyOf(values),
                     System.currentTimeMillis()));
             Double v = values.get(metric);

@@ -259,4 +259,33 @@ class SweepControlTest {
                     .anyMatch(e -> e instanceof EngineEvent.SchedulerDecision d && d.decision().equals(kind));
         }
     }
+
+    @Test
+    void aCrashingCommandTrialIsRetriedAndItsSeriesKeepsEachStepOnce() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.orchard.engine.execute.Processes.onPath("sh"), "needs sh");
+        // the first attempt of each trial reports three steps and crashes; the second runs through
+        Files.writeString(dir.resolve("flaky.sh"), """
+                #!/bin/sh
+                for s in 1 2 3; do echo "@orchard {\\"step\\": $s, \\"loss\\": $s}"; done
+                if [ ! -f "$ORCHARD_CHECKPOINT_DIR/tried" ]; then touch "$ORCHARD_CHECKPOINT_DIR/tried"; echo boom; exit 3; fi
+                echo "@orchard {\\"step\\": 4, \\"loss\\": 0.5}"
+                """);
+        var spec = dev.orchard.engine.json.Specs.parse("""
+                {"format": "orchard.experiment/1", "name": "flaky",
+                 "space": {"params": [{"name": "x", "type": "uniform", "low": 0, "high": 1}]},
+                 "optimizer": "random", "scheduler": {"type": "sync_batch", "batch_size": 2},
+                 "objective": {"type": "command", "command": ["sh", "flaky.sh"], "metric": "loss", "retries": 1},
+                 "budget": 2}
+                """, "flaky.json");
+        Sweep sweep = orchard.start(spec, dir);
+        assertThat(finish(sweep, LONG)).isEqualTo(ExperimentStatus.COMPLETED);
+        long id = sweep.experimentId();
+        for (Trial t : orchard.trials(id)) {
+            assertThat(t.state()).isEqualTo(TrialState.COMPLETED);
+            assertThat(t.value()).hasValue(0.5);
+            orchard.flush();
+            assertThat(orchard.metrics(id, t.number())).extracting(MetricPoint::step).containsExactly(1L, 2L, 3L, 4L);
+            assertThat(Files.readString(orchard.trialLog(id, t.number()))).contains("boom");
+        }
+    }
 }
