@@ -57,12 +57,15 @@ public final class TrialThroughput {
                 new ObjectiveSpec.Builtin("branin", steps, 0), trials, 1L, Direction.MINIMIZE);
     }
 
-    /** Runs {@code repeats} timed sweeps per storage after two untimed warm-ups of each. */
+    /** Untimed sweeps per storage before the timed ones, as JMH warms up: a JVM reaches full speed only after a few. */
+    public static final int WARMUPS = 5;
+
+    /** Runs {@code repeats} timed sweeps per storage after {@link #WARMUPS} untimed ones of each. */
     public static Result measure(int trials, int steps, int slots, int repeats, Path scratch) throws IOException, InterruptedException {
         ExperimentSpec spec = spec(trials, steps, slots);
         var file = new ArrayList<Run>();
         var memory = new ArrayList<Run>();
-        for (int r = -2; r < repeats; r++) {
+        for (int r = -WARMUPS; r < repeats; r++) {
             Path dir = Files.createTempDirectory(scratch, "bench");
             Run f = once("h2-file", spec, d -> Orchard.open(d.resolve("history")), dir);
             Run m = once("h2-memory", spec, Orchard::openInMemory, dir);

@@ -158,6 +158,11 @@ public final class CommandRunner implements TrialRunner {
     private enum Ending { STOP, TIMEOUT, EXITED }
 
     @Override
+    public boolean startsProcesses() {
+        return true;
+    }
+
+    @Override
     public TrialResult run(TrialContext ctx) {
         var values = new HashMap<String, Object>(ctx.params());
         values.put("trial", ctx.number());

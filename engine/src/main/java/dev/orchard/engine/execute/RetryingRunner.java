@@ -31,6 +31,11 @@ public final class RetryingRunner implements TrialRunner {
     }
 
     @Override
+    public boolean startsProcesses() {
+        return inner.startsProcesses();
+    }
+
+    @Override
     public TrialResult run(TrialContext ctx) {
         TrialResult result = inner.run(ctx);
         int attempt = 1;

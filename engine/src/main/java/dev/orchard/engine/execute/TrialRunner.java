@@ -8,4 +8,12 @@ import dev.orchard.engine.trial.TrialResult;
  */
 public interface TrialRunner {
     TrialResult run(TrialContext context);
+
+    /**
+     * True when trials run outside the engine's process (a subprocess, a cluster job): the sweep then stores a trial
+     * durably before it starts it, so that an engine that dies cannot leave a process nobody knows about.
+     */
+    default boolean startsProcesses() {
+        return false;
+    }
 }

@@ -57,13 +57,26 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
      * transaction, and returns once it is in the database; rethrows a write failure.
      */
     public void record(WriteBatch.SweepWrite write) {
+        append(write);
+        flush();
+    }
+
+    /** Queues a sweep's write behind everything published so far, without waiting (see {@link #record}). */
+    public void append(WriteBatch.SweepWrite write) {
         enqueued.incrementAndGet();
         queue.add(write);
-        flush();
     }
 
     /** Waits until everything published so far is stored; rethrows a write failure. */
     public void flush() {
+        catchUp();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Waits until everything published so far is stored or has failed to be (readers see what came before them). */
+    public void catchUp() {
         long target = enqueued.get();
         synchronized (progress) {
             waiting++;
@@ -73,9 +86,6 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
             } finally {
                 waiting--;
             }
-        }
-        if (failure != null) {
-            throw failure;
         }
     }
 
@@ -132,9 +142,9 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
     }
 
     /**
-     * The batch for a run of events. Trial rows and experiment statuses are not written here: the sweep writes those
-     * itself, at once, before it publishes them (they must survive a crash); this writer stores the metric series and
-     * the event log, which may lag by a batch.
+     * The batch for a run of events and sweep writes: metric series, the event log, and the sweeps' trial snapshots and
+     * checkpoints, which the store writes after the metrics of the same batch. Experiment statuses are not taken from
+     * the events: the sweep stores those itself once its trials are stored.
      */
     static WriteBatch batch(List<?> events) {
         var metrics = new ArrayList<WriteBatch.Metrics>();

@@ -102,27 +102,36 @@ public final class Orchard implements AutoCloseable {
         return dataDir.resolve("logs").resolve(String.valueOf(experimentId)).resolve("trial-" + trial + ".log");
     }
 
+    // Reads wait for the history writer first, so they see everything published before them (a trial's launch that an
+    // event already announced, say).
+
     public List<ExperimentSummary> experiments() {
+        recorder.catchUp();
         return store.experiments();
     }
 
     public Optional<ExperimentSummary> summary(long id) {
+        recorder.catchUp();
         return store.summary(id);
     }
 
     public Optional<ExperimentRecord> experiment(long id) {
+        recorder.catchUp();
         return store.experiment(id);
     }
 
     public List<Trial> trials(long experimentId) {
+        recorder.catchUp();
         return store.trials(experimentId);
     }
 
     public List<MetricPoint> metrics(long experimentId) {
+        recorder.catchUp();
         return store.metrics(experimentId);
     }
 
     public List<MetricPoint> metrics(long experimentId, int trial) {
+        recorder.catchUp();
         return store.metrics(experimentId, trial);
     }
 
@@ -158,7 +167,7 @@ public final class Orchard implements AutoCloseable {
         long id = store.createExperiment(Optional.empty(), spec.name(), "sweep", spec.direction(), Specs.write(spec),
                 baseDir.map(Path::toString), ExperimentStatus.CREATED);
         return launch(new Sweep(id, spec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
-                runner, gate, bus, store, recorder::record, dataDir, Sweep.History.NONE));
+                runner, gate, bus, store, this::journal, dataDir, Sweep.History.NONE));
     }
 
     private Sweep launch(Sweep sweep) {
@@ -197,6 +206,14 @@ public final class Orchard implements AutoCloseable {
         }
         pool.check(perTrial);
         return cancelled -> pool.acquire(perTrial, cancelled).map(lease -> new Sweep.Held(lease.resources(), lease::close));
+    }
+
+    private void journal(dev.orchard.engine.store.WriteBatch.SweepWrite write, boolean durable) {
+        if (durable) {
+            recorder.record(write);
+        } else {
+            recorder.append(write);
+        }
     }
 
     private static String metric(ExperimentSpec spec) {
@@ -275,7 +292,7 @@ public final class Orchard implements AutoCloseable {
         var history = new Sweep.History(trials, observed, cp.map(SweepCheckpoint::pausedByUser).orElse(List.of()),
                 store.parents(id), cp.map(SweepCheckpoint::nextNumber).orElse(0), cp.flatMap(SweepCheckpoint::optimizerStateJson));
         return launch(new Sweep(id, rec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
-                runner, resources(spec), bus, store, recorder::record, dataDir, history));
+                runner, resources(spec), bus, store, this::journal, dataDir, history));
     }
 
     /** Sweeps started through this facade that have not ended. */

@@ -85,8 +85,8 @@ public final class Sweep {
     private final ResourceGate resources;
     private final EventBus bus;
     private final Store store;
-    /** Stores trial snapshots and the checkpoint, after the metrics published before them, and waits until stored. */
-    private final java.util.function.Consumer<WriteBatch.SweepWrite> journal;
+    /** Stores trial snapshots and the checkpoint, in order, after the metrics published before them. */
+    private final Journal journal;
     private final Path logDir;
     private final Path checkpointDir;
     private final ExecutorService workers;
@@ -108,7 +108,8 @@ public final class Sweep {
     private final Set<Integer> pausedByScheduler = new LinkedHashSet<>();
     private final ArrayDeque<Integer> toResume = new ArrayDeque<>();
     private final List<Trial> unobserved = new ArrayList<>();
-    private final List<Integer> observed = new ArrayList<>();
+    /** Numbers of the trials told to the optimizer, in the order told (checkpoints take O(1) snapshots of it). */
+    private final AppendOnlyInts observed = new AppendOnlyInts();
     private final Map<Integer, Integer> parents = new HashMap<>();
     private int nextNumber;
     private boolean exhausted;
@@ -118,6 +119,14 @@ public final class Sweep {
     record History(Map<Integer, Trial> trials, List<Integer> observed, List<Integer> pausedByUser,
                    Map<Integer, Integer> parents, int nextNumber, Optional<String> optimizerState) {
         static final History NONE = new History(Map.of(), List.of(), List.of(), Map.of(), 0, Optional.empty());
+    }
+
+    /**
+     * The sweep's writes to the store: in order, one writer, each after the events published before it. With
+     * {@code durable} the call returns once the write is committed; without, it returns at once (group commit).
+     */
+    interface Journal {
+        void write(WriteBatch.SweepWrite write, boolean durable);
     }
 
     /** Where a trial's devices come from; {@link #NONE} when trials need none. */
@@ -167,7 +176,7 @@ public final class Sweep {
 
     Sweep(long experimentId, String name, int budget, Direction direction, String metric, Optimizer optimizer,
           Scheduler scheduler, TrialRunner runner, ResourceGate resources, EventBus bus, Store store,
-          java.util.function.Consumer<WriteBatch.SweepWrite> journal, Path dataDir, History history) {
+          Journal journal, Path dataDir, History history) {
         this.experimentId = experimentId;
         this.name = name;
         this.budget = budget;
@@ -394,6 +403,8 @@ public final class Sweep {
     private void setStatus(ExperimentStatus s, String message) {
         if (status != s) {
             status = s;
+            // the trials first: a status stored ahead of them could claim an end whose trials a crash then loses
+            journal.write(new WriteBatch.SweepWrite(experimentId, List.of(), Map.of(), Optional.empty()), true);
             store.setStatus(experimentId, s, message);
             bus.publish(new EngineEvent.ExperimentStatusChanged(experimentId, s, message));
         }
@@ -562,7 +573,9 @@ public final class Sweep {
                 newParents.put(s.trial.number(), d.parent());
             }
         }
-        journal.accept(new WriteBatch.SweepWrite(experimentId, rows, newParents, Optional.of(checkpoint())));
+        // a trial that starts a process is stored before it starts (no process nobody knows of); in-process trials
+        // die with the engine, and a lost launch is simply suggested again after a resume, so they need not wait
+        journal.write(new WriteBatch.SweepWrite(experimentId, rows, newParents, Optional.of(checkpoint())), runner.startsProcesses());
         for (Start s : starts) {
             start(s);
         }
@@ -638,7 +651,7 @@ public final class Sweep {
         synchronized (schedulerLock) {
             sched = Json.write(scheduler.state());
         }
-        return new SweepCheckpoint(Optional.ofNullable(optimizerState), Optional.of(sched), nextNumber, observed,
+        return new SweepCheckpoint(Optional.ofNullable(optimizerState), Optional.of(sched), nextNumber, observed.snapshot(),
                 new ArrayList<>(pausedByUser));
     }
 
@@ -754,14 +767,17 @@ public final class Sweep {
     }
 
     /**
-     * Stores the trials that paused or ended since the last call, then tells the subscribers. Their metrics are stored
-     * first, so a trial recorded as ended has its whole series even if the engine dies the next moment.
+     * Stores the trials that paused or ended since the last call, then tells the subscribers. The write lands after
+     * their metrics, in the same transaction, so a trial recorded as ended has its whole series. The end of a process
+     * trial is waited for (a crash right after must not run it again); in-process trials are group-committed with what
+     * follows (the history writer commits within ~20 ms), so many short trials cost few commits.
      */
     private void flushConcluded() {
         if (concluded.isEmpty()) {
             return;
         }
-        journal.accept(new WriteBatch.SweepWrite(experimentId, List.copyOf(concluded), Map.of(), Optional.of(checkpoint())));
+        journal.write(new WriteBatch.SweepWrite(experimentId, List.copyOf(concluded), Map.of(), Optional.of(checkpoint())),
+                runner.startsProcesses());
         concluded.clear();
         toPublish.forEach(bus::publish);
         toPublish.clear();

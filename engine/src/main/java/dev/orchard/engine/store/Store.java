@@ -55,7 +55,8 @@ public final class Store implements AutoCloseable {
             throw new StoreException("cannot create the folder of database " + base + ": " + e.getMessage(), e);
         }
         // WRITE_DELAY=0: a commit reaches the file at once (H2 would otherwise hold it in memory for up to half a second),
-        // so a killed engine loses nothing it committed; the OS keeps the write even though H2 does not fsync.
+        // so a killed engine loses nothing it committed; the OS keeps the write even though H2 does not fsync. Commits are
+        // few all the same: the history writer groups what arrives within ~20 ms into one transaction.
         return open(base, "jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
     }
 
@@ -178,9 +179,7 @@ public final class Store implements AutoCloseable {
                 writeTrials(c, batch.trials());
                 writeRewinds(c, batch.rewinds());
                 writeMetrics(c, batch.metrics());
-                for (WriteBatch.SweepWrite w : batch.sweeps()) {
-                    writeSweep(c, w.experimentId(), w.trials(), w.parents(), w.checkpoint());
-                }
+                writeSweeps(c, batch.sweeps());
                 writeEvents(c, batch.events());
                 writeStatuses(c, batch.statuses());
                 c.commit();
@@ -227,12 +226,33 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * What a sweep must not lose (trial snapshots, parents of derived trials, its checkpoint), inside the transaction
-     * of a {@link #write(WriteBatch)}: all of it survives a crash or none.
+     * The sweeps' writes of one batch, in one transaction: of each trial only its latest snapshot (a trial that started
+     * and ended within the batch costs one row), of each sweep only its latest checkpoint (it supersedes the others).
      */
-    private static void writeSweep(Connection c, long experimentId, java.util.Collection<Trial> trials,
-                                   Map<Integer, Integer> parents, Optional<SweepCheckpoint> checkpoint) throws SQLException {
-        writeTrials(c, trials);
+    private static void writeSweeps(Connection c, List<WriteBatch.SweepWrite> writes) throws SQLException {
+        if (writes.isEmpty()) {
+            return;
+        }
+        var trials = new java.util.LinkedHashMap<String, Trial>();
+        var parents = new java.util.HashMap<Long, Map<Integer, Integer>>();
+        var checkpoints = new java.util.LinkedHashMap<Long, SweepCheckpoint>();
+        for (WriteBatch.SweepWrite w : writes) {
+            w.trials().forEach(t -> trials.put(t.experimentId() + "/" + t.number(), t));
+            parents.computeIfAbsent(w.experimentId(), k -> new java.util.HashMap<>()).putAll(w.parents());
+            w.checkpoint().ifPresent(cp -> checkpoints.put(w.experimentId(), cp));
+        }
+        writeTrials(c, trials.values());
+        for (var e : parents.entrySet()) {
+            writeSweep(c, e.getKey(), e.getValue(), Optional.ofNullable(checkpoints.remove(e.getKey())));
+        }
+    }
+
+    /**
+     * Parents of a sweep's derived trials and its checkpoint, in the transaction that writes its trial snapshots: all
+     * of it survives a crash or none.
+     */
+    private static void writeSweep(Connection c, long experimentId, Map<Integer, Integer> parents,
+                                   Optional<SweepCheckpoint> checkpoint) throws SQLException {
         if (!parents.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE trial SET parent = ? WHERE experiment_id = ? AND number = ?")) {
                 for (var e : parents.entrySet()) {
