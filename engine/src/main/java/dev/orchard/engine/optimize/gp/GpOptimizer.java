@@ -61,6 +61,8 @@ public final class GpOptimizer implements Optimizer {
     private final AcquisitionOptimizer acquisitionOptimizer;
 
     private final List<double[]> xs = new ArrayList<>();
+    /** Points already evaluated (successfully or not), as {@link #key}s: passed over unless repeats are allowed. */
+    private final java.util.Set<String> evaluated = new java.util.HashSet<>();
     private final List<Double> losses = new ArrayList<>();
     private final List<double[]> failed = new ArrayList<>();
     private final List<double[]> pending = new ArrayList<>();
@@ -112,7 +114,7 @@ public final class GpOptimizer implements Optimizer {
             Acquisition acq = settings.ucb() ? new Acquisition.UpperConfidenceBound(settings.beta())
                     : new Acquisition.LogExpectedImprovement(believedBest);
             double[] x = acquisitionOptimizer.maximize(gp, acq, incumbents(), rng, settings.candidates(),
-                    settings.restarts(), c -> nearPending(gp.kernel(), c));
+                    settings.restarts(), c -> nearPending(gp.kernel(), c) || (!settings.repeats() && evaluated.contains(key(c))));
             double mu = gp.mean(x);
             if (addPending(x)) {
                 believed = gp.condition(x, mu);
@@ -153,6 +155,11 @@ public final class GpOptimizer implements Optimizer {
             }
         }
         return false;
+    }
+
+    /** A point's identity; candidates are canonical (discrete values on their levels), so repeats compare equal. */
+    private static String key(double[] x) {
+        return Arrays.toString(x);
     }
 
     private static int indexOf(List<double[]> list, double[] x) {
@@ -262,6 +269,7 @@ public final class GpOptimizer implements Optimizer {
         if (p >= 0) {
             pending.remove(p);
         }
+        evaluated.add(key(x));
         if (observation.state() == TrialState.FAILED) {
             failed.add(x);
         } else if (observation.value().isPresent()) {

@@ -16,15 +16,21 @@ import java.util.List;
  *   <li>{@code candidates}: random points scored per suggestion before refinement (default 2000);</li>
  *   <li>{@code warp}: output warping, {@code "log_power"} (default), {@code "log"}, {@code "power"}, {@code "rank"}
  *       or {@code "none"} (see {@link OutputWarp}).</li>
+ *   <li>{@code repeats}: whether a point already evaluated may be suggested again (default false: it is passed over
+ *       for the best point not yet evaluated, and suggested again only when no other is left). On a finite grid with a
+ *       noisy objective the GP's EI often points back at the noisy incumbent; a repeat tells only about the noise,
+ *       which the GP's noise term models already, while a new point may be better.</li>
  * </ul>
  * Anything else, or a value of the wrong kind, is an {@link IllegalArgumentException} naming the key.
  */
-record GpSettings(boolean ucb, double beta, int startupTrials, int restarts, int candidates, OutputWarp warp) {
+record GpSettings(boolean ucb, double beta, int startupTrials, int restarts, int candidates, OutputWarp warp,
+                  boolean repeats) {
 
-    static final List<String> KEYS = List.of("acquisition", "beta", "n_startup_trials", "restarts", "candidates", "warp");
+    static final List<String> KEYS = List.of("acquisition", "beta", "n_startup_trials", "restarts", "candidates", "warp",
+            "repeats");
 
     static GpSettings defaults(int dimension) {
-        return new GpSettings(false, 4.0, Math.max(5, 2 * dimension), 8, 2000, OutputWarp.LOG_POWER);
+        return new GpSettings(false, 4.0, Math.max(5, 2 * dimension), 8, 2000, OutputWarp.LOG_POWER, false);
     }
 
     static GpSettings from(JsonNode config, int dimension) {
@@ -41,6 +47,7 @@ record GpSettings(boolean ucb, double beta, int startupTrials, int restarts, int
         int restarts = s.restarts();
         int candidates = s.candidates();
         OutputWarp warp = s.warp();
+        boolean repeats = s.repeats();
         for (Iterator<String> it = config.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             JsonNode v = config.get(key);
@@ -69,11 +76,17 @@ record GpSettings(boolean ucb, double beta, int startupTrials, int restarts, int
                     }
                     warp = w;
                 }
+                case "repeats" -> {
+                    if (!v.isBoolean()) {
+                        throw bad(key, "must be true or false", v);
+                    }
+                    repeats = v.asBoolean();
+                }
                 default -> throw new IllegalArgumentException("unknown gp setting '" + key + "'; valid settings: "
                         + String.join(", ", KEYS));
             }
         }
-        return new GpSettings(ucb, beta, startup, restarts, candidates, warp);
+        return new GpSettings(ucb, beta, startup, restarts, candidates, warp, repeats);
     }
 
     private static int integer(String key, JsonNode v, int min, int max) {

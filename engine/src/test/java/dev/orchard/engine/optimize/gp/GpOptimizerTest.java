@@ -282,7 +282,7 @@ class GpOptimizerTest {
     @ValueSource(strings = {
         "{\"acquisition\":\"pi\"}", "{\"acquisition\":3}", "{\"beta\":-1}", "{\"beta\":\"big\"}",
         "{\"n_startup_trials\":0}", "{\"n_startup_trials\":\"5\"}", "{\"restarts\":1.5}", "{\"candidates\":0}",
-        "{\"warp\":\"cube\"}", "{\"kernel\":\"rbf\"}"})
+        "{\"warp\":\"cube\"}", "{\"kernel\":\"rbf\"}", "{\"repeats\":1}"})
     void invalidSettingsNameTheKey(String config) throws Exception {
         JsonNode c = JSON.readTree(config);
         String key = c.fieldNames().next();
@@ -293,10 +293,28 @@ class GpOptimizerTest {
     @Test
     void validSettingsAreAccepted() throws Exception {
         var s = GpSettings.from(JSON.readTree("{\"acquisition\":\"ucb\",\"beta\":2,\"n_startup_trials\":7,\"restarts\":3,"
-                + "\"candidates\":300,\"warp\":\"rank\"}"), 2);
-        assertThat(s).isEqualTo(new GpSettings(true, 2.0, 7, 3, 300, OutputWarp.RANK));
+                + "\"candidates\":300,\"warp\":\"rank\",\"repeats\":true}"), 2);
+        assertThat(s).isEqualTo(new GpSettings(true, 2.0, 7, 3, 300, OutputWarp.RANK, true));
         assertThat(GpSettings.from(null, 3).startupTrials()).isEqualTo(6);
         assertThat(GpSettings.from(null, 1).startupTrials()).isEqualTo(5);
+    }
+
+    @Test
+    void onAFiniteGridAPointIsSuggestedAgainOnlyOnceEveryOtherWasEvaluated() {
+        var grid = SearchSpace.of(new IntParam("depth", 1, 4, false), new ChoiceParam("act", List.of("relu", "tanh", "gelu")));
+        // a noisy objective whose best point is (4, gelu): log-EI keeps pointing back at it
+        var noise = new java.util.SplittableRandom(3);
+        java.util.function.ToDoubleFunction<Map<String, Object>> f = c -> -((Number) c.get("depth")).doubleValue()
+                - (c.get("act").equals("gelu") ? 2 : 0) + 0.5 * noise.nextGaussian();
+        GpOptimizer o = gp(grid, 5, "{\"n_startup_trials\":3}");
+        var seen = new HashSet<Map<String, Object>>();
+        for (int t = 0; t < 12; t++) {
+            Map<String, Object> c = o.suggest(1).get(0);
+            assertThat(seen.add(c)).as("suggestion %d repeats %s", t, c).isTrue();
+            o.observe(Observation.completed(t, c, f.applyAsDouble(c)));
+        }
+        Map<String, Object> again = o.suggest(1).get(0); // all 12 evaluated: a repeat is the only choice left
+        assertThat(seen).contains(again);
     }
 
     @Test
