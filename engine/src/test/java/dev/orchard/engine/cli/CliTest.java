@@ -36,8 +36,13 @@ class CliTest {
 
     /** Runs the CLI in a new JVM with the test's class path. */
     static Result process(List<String> input, String... args) throws Exception {
+        return process(System.getProperty("java.class.path"), input, args);
+    }
+
+    /** Runs the CLI in a new JVM with the given class path, writing {@code input} to its stdin. */
+    static Result process(String classPath, List<String> input, String... args) throws Exception {
         var cmd = new ArrayList<String>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-cp", classPath, Main.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         try (var w = new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8)) {
