@@ -45,12 +45,14 @@ public sealed interface ObjectiveSpec {
      * or a list of arguments; {@code {param}} is replaced by the parameter's value in each argument, {@code {trial}}
      * by the trial number, {@code {{}} and {@code }}} by literal braces. The trial's value is the last reported value
      * of {@code metric} ({@code @orchard {"step":3,"loss":0.2}} lines on its output). {@code retries}: a trial that
-     * crashes (non-zero exit, killed by a signal) runs again up to that many times, with backoff;
-     * {@code graceSeconds}: how long a trial has to checkpoint and exit after SIGTERM before SIGKILL (default 10).
+     * crashes (non-zero exit, killed by a signal) runs again up to that many times, after {@code retryBackoffSeconds}
+     * (default 10), doubling each time; {@code graceSeconds}: how long a trial has to checkpoint and exit after SIGTERM
+     * before SIGKILL (default 10).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Command(@JsonDeserialize(using = CommandLineDeserializer.class) List<String> command, String workdir, String metric, Double timeoutSeconds,
-                   Map<String, String> env, Integer retries, Double graceSeconds) implements ObjectiveSpec {
+                   Map<String, String> env, Integer retries, Double graceSeconds, Double retryBackoffSeconds)
+            implements ObjectiveSpec {
         public Command {
             command = command == null ? List.of() : List.copyOf(command);
             metric = metric == null ? "value" : metric;
@@ -61,10 +63,13 @@ public sealed interface ObjectiveSpec {
             if (graceSeconds != null && !(graceSeconds >= 0 && graceSeconds <= 3600)) {
                 throw new IllegalArgumentException("grace_seconds must be between 0 and 3600, got " + graceSeconds);
             }
+            if (retryBackoffSeconds != null && !(retryBackoffSeconds >= 0 && retryBackoffSeconds <= 3600)) {
+                throw new IllegalArgumentException("retry_backoff_seconds must be between 0 and 3600, got " + retryBackoffSeconds);
+            }
         }
 
         public Command(List<String> command, String workdir, String metric, Double timeoutSeconds, Map<String, String> env) {
-            this(command, workdir, metric, timeoutSeconds, env, null, null);
+            this(command, workdir, metric, timeoutSeconds, env, null, null, null);
         }
     }
 }

@@ -30,7 +30,15 @@ final class Runners {
             builder.grace(Duration.ofMillis((long) (c.graceSeconds() * 1000)));
         }
         TrialRunner runner = builder.build();
-        return c.retries() == null || c.retries() == 0 ? runner : new RetryingRunner(runner, RetryPolicy.of(c.retries()));
+        if (c.retries() == null || c.retries() == 0) {
+            return runner;
+        }
+        RetryPolicy policy = RetryPolicy.of(c.retries());
+        if (c.retryBackoffSeconds() != null) {
+            policy = new RetryPolicy(c.retries(), Duration.ofMillis(Math.round(c.retryBackoffSeconds() * 1000)),
+                    policy.multiplier(), policy.on());
+        }
+        return new RetryingRunner(runner, policy);
     }
 
     /**

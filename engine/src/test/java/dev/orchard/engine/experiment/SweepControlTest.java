@@ -274,7 +274,8 @@ class SweepControlTest {
                 {"format": "orchard.experiment/1", "name": "flaky",
                  "space": {"params": [{"name": "x", "type": "uniform", "low": 0, "high": 1}]},
                  "optimizer": "random", "scheduler": {"type": "sync_batch", "batch_size": 2},
-                 "objective": {"type": "command", "command": ["sh", "flaky.sh"], "metric": "loss", "retries": 1},
+                 "objective": {"type": "command", "command": ["sh", "flaky.sh"], "metric": "loss", "retries": 1,
+                               "retry_backoff_seconds": 0.2},
                  "budget": 2}
                 """, "flaky.json");
         Sweep sweep = orchard.start(spec, dir);

@@ -212,6 +212,12 @@ class SpecsTest {
         rejects(COMMAND.replace("\"python3 train.py --lr {lr} --trial {trial}\"", "\"python3 'unclosed\""), "$.objective.command", "unclosed");
         rejects(COMMAND.replace("\"metric\": \"loss\"", "\"metric\": \"loss\", \"timeout_seconds\": 0"),
                 "$.objective.timeout_seconds", "positive");
+        rejects(COMMAND.replace("\"metric\": \"loss\"", "\"metric\": \"loss\", \"retries\": -1"),
+                "$.objective", "retries must be >= 0");
+        rejects(COMMAND.replace("\"metric\": \"loss\"", "\"metric\": \"loss\", \"grace_seconds\": -1"),
+                "$.objective", "grace_seconds must be between 0 and 3600");
+        rejects(COMMAND.replace("\"metric\": \"loss\"", "\"metric\": \"loss\", \"retry_backoff_seconds\": 1e9"),
+                "$.objective", "retry_backoff_seconds must be between 0 and 3600");
     }
 
     @Test
@@ -271,9 +277,10 @@ class SpecsTest {
                 new ChoiceParam("flag", List.of(true, false))),
                 new OptimizerSpec("random", objectiveConfig), new SchedulerSpec("sync_batch", 3),
                 new ObjectiveSpec.Command(List.of("python3", "train.py", "--lr", "{lr}", "{{literal}}"), "sub/dir", "loss",
-                        12.5, Map.of("A", "1")),
+                        12.5, Map.of("A", "1"), 2, 30.0, 0.5),
                 17, -4L, Direction.MAXIMIZE);
         String text = Specs.write(spec);
+        assertThat(text).contains("\"retries\" : 2").contains("\"grace_seconds\" : 30.0").contains("\"retry_backoff_seconds\" : 0.5");
         assertThat(Specs.parse(text, "written")).isEqualTo(spec);
         // and the written text is stable
         assertThat(Specs.write(Specs.parse(text, "written"))).isEqualTo(text);
