@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 
 @Command(name = "resume", mixinStandardHelpOptions = true,
-        description = {"Continues a sweep that was paused (Ctrl+C) or whose engine died (a crash, kill -9, a power cut).",
+        description = {"Continues a sweep that was paused (Ctrl+C) or whose engine died (a crash, kill -9, the OOM killer).",
                 "Processes left over from its trials are ended first; trials that were running restart from their last",
                 "checkpoints (ORCHARD_RESUME_FROM); completed trials are kept and never run again."})
 final class ResumeCommand implements Callable<Integer> {

@@ -45,7 +45,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = cmd.commandLine().getOut();
         ExperimentSpec spec = read(specFile);
         if (budget != null) {
             spec = spec.withBudget(budget);
