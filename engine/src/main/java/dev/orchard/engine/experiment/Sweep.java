@@ -299,7 +299,10 @@ public final class Sweep {
     public void stop() {
         if (!status.finished()) {
             stopRequested = true;
-            command(() -> running.values().forEach(r -> end(r, Request.STOP)));
+            command(() -> {
+                announceEnding(ExperimentStatus.STOPPING);
+                running.values().forEach(r -> end(r, Request.STOP));
+            });
         }
     }
 
@@ -402,10 +405,10 @@ public final class Sweep {
 
     private void setStatus(ExperimentStatus s, String message) {
         if (status != s) {
-            status = s;
             // the trials first: a status stored ahead of them could claim an end whose trials a crash then loses
             journal.write(new WriteBatch.SweepWrite(experimentId, List.of(), Map.of(), Optional.empty()), true);
             store.setStatus(experimentId, s, message);
+            status = s; // only once stored: whoever sees the status can read it from the store too
             bus.publish(new EngineEvent.ExperimentStatusChanged(experimentId, s, message));
         }
     }
@@ -695,8 +698,19 @@ public final class Sweep {
     }
 
     private void pauseAll() {
+        announceEnding(ExperimentStatus.PAUSING);
         for (Running r : running.values()) {
             end(r, Request.PAUSE_USER);
+        }
+    }
+
+    /**
+     * STOPPING or PAUSING, said when the request is handled and trials are running: said only by the loop, it was
+     * skipped when every trial ended before the loop looked again.
+     */
+    private void announceEnding(ExperimentStatus s) {
+        if (!running.isEmpty()) {
+            setStatus(s, null);
         }
     }
 
