@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs an experiment spec (or the spec inside an export file) and stores every trial.",
+        description = {"Runs an experiment spec (or the spec inside an export file) and stores every trial; a spec with a",
+                "pipeline runs its stages (the sweeps inside are stored as its children).",
                 "Ctrl+C pauses the sweep: running trials checkpoint and exit, everything is stored; `orchard resume ID` continues it."})
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SPEC", description = "Experiment spec (orchard.experiment/1) or export file (orchard.export/1).")
@@ -55,6 +56,9 @@ final class RunCommand implements Callable<Integer> {
         Specs.validate(spec, specFile.toString());
         Path baseDir = specFile.toAbsolutePath().getParent();
         try (Orchard orchard = db.open()) {
+            if (spec.isPipeline()) {
+                return PipelineWatch.run(orchard, orchard.startPipeline(spec, baseDir), quiet, cmd.commandLine().getOut());
+            }
             return watch(orchard, orchard.start(spec, baseDir), quiet, cmd.commandLine().getOut());
         }
     }

@@ -25,6 +25,13 @@ final class ValidateCommand implements Callable<Integer> {
         for (Path f : files) {
             try {
                 ExperimentSpec s = RunCommand.read(f);
+                if (s.isPipeline()) {
+                    var p = dev.orchard.engine.experiment.PipelineExperiments.build(s, java.util.Optional.of(
+                            f.toAbsolutePath().getParent()));
+                    cmd.commandLine().getOut().printf("%s: ok (%s: pipeline of %d stages: %s)%n", f, s.name(), p.graph().nodes().size(),
+                            String.join(" → ", p.graph().order().stream().map(n -> n.name()).toList()));
+                    continue;
+                }
                 cmd.commandLine().getOut().printf("%s: ok (%s: %d parameters, optimizer %s, %d trials)%n", f, s.name(),
                         s.space().dimension(), s.optimizer().name(), s.budget());
             } catch (SpecException e) {

@@ -67,4 +67,14 @@ public sealed interface EngineEvent {
      */
     record TrialRewound(long experimentId, int trial, long fromStep) implements EngineEvent {
     }
+
+    /**
+     * A pipeline stage changed state or reported: {@code kind} is started, done, failed, retrying, skipped, cached
+     * (output reused from the cache), restored (from a checkpoint on resume), metrics or profile; {@code stage} is its
+     * path ("tasks/train"), {@code iteration} the loop iterations around it ("tasks=2"); {@code details} carries
+     * numbers (timings, metrics, attempts).
+     */
+    record StageEvent(long experimentId, String stage, String iteration, String kind, String message,
+                      Map<String, Object> details) implements EngineEvent {
+    }
 }

@@ -179,6 +179,13 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
                 // points of this batch that the rewind supersedes are dropped here; stored ones are deleted first
                 metrics.removeIf(m -> m.experimentId() == r.experimentId() && m.trial() == r.trial() && m.step() >= r.fromStep());
                 rewinds.add(new WriteBatch.Rewind(r.experimentId(), r.trial(), r.fromStep()));
+            } else if (e instanceof EngineEvent.StageEvent st && st.experimentId() >= 0) {
+                Map<String, Object> payload = new LinkedHashMap<>();
+                payload.put("stage", st.stage());
+                payload.put("iteration", st.iteration());
+                payload.put("message", st.message());
+                payload.putAll(st.details());
+                rows.add(new WriteBatch.Event(st.experimentId(), -1, "stage_" + st.kind(), Json.write(payload), now));
             } else if (e instanceof EngineEvent.TrialMetrics m) {
                 metrics.add(new WriteBatch.Metrics(m.experimentId(), m.trial(), m.step(), m.values(), m.wallTimeMillis()));
             }

@@ -47,6 +47,8 @@ public final class Orchard implements AutoCloseable {
     private final AutoCloseable subscription;
     private final Path dataDir;
     private final List<Sweep> sweeps = new CopyOnWriteArrayList<>();
+    private final List<PipelineExperiment> pipelines = new CopyOnWriteArrayList<>();
+    private final Nesting nesting = new Nesting(this);
     private final GpuInventory gpus = GpuInventory.system();
     /** Publishes GPU utilisation every few seconds on machines that have GPUs (for the dashboard); null otherwise. */
     private final GpuSampler sampler;
@@ -162,13 +164,56 @@ public final class Orchard implements AutoCloseable {
     }
 
     private Sweep start(ExperimentSpec spec, Optional<Path> baseDir, TrialRunner runner, Scheduler scheduler) {
+        return start(spec, baseDir, runner, scheduler, Optional.empty(), List.of());
+    }
+
+    /** A sweep, top-level or the child of {@code parent}, its optimizer first told the {@code warm} observations. */
+    Sweep start(ExperimentSpec spec, Optional<Path> baseDir, TrialRunner runner, Scheduler scheduler, Optional<Long> parent,
+                List<SweepResult.Observed> warm) {
         Optimizer optimizer = optimizer(spec);
+        warmStart(optimizer, spec.space(), warm);
         Sweep.ResourceGate gate = resources(spec);
-        long id = store.createExperiment(Optional.empty(), spec.name(), "sweep", spec.direction(), Specs.write(spec),
+        long id = store.createExperiment(parent, spec.name(), "sweep", spec.direction(), Specs.write(spec),
                 baseDir.map(Path::toString), ExperimentStatus.CREATED);
         return launch(new Sweep(id, spec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
                 runner, gate, bus, store, this::journal, dataDir, Sweep.History.NONE));
     }
+
+    /**
+     * Tells an optimizer what earlier searches found. Their trial numbers are far above any this sweep will use, so
+     * they never collide with its own trials.
+     */
+    static void warmStart(Optimizer optimizer, dev.orchard.engine.space.SearchSpace space, List<SweepResult.Observed> warm) {
+        for (int i = 0; i < warm.size(); i++) {
+            int number = WARM_START_NUMBERS + i;
+            double value = warm.get(i).value();
+            projected(space, warm.get(i).params()).ifPresent(params -> optimizer.observe(
+                    dev.orchard.engine.optimize.Observation.completed(number, params, value)));
+        }
+    }
+
+    /**
+     * An earlier search's configuration in this search's space: parameters fixed here (a curriculum's task) take this
+     * search's value, others keep theirs; one that lies outside this space is left out.
+     */
+    private static Optional<java.util.Map<String, Object>> projected(dev.orchard.engine.space.SearchSpace space, java.util.Map<String, Object> params) {
+        var out = new java.util.LinkedHashMap<String, Object>();
+        for (var p : space.params()) {
+            if (p instanceof dev.orchard.engine.space.ChoiceParam c && c.values().size() == 1) {
+                out.put(p.name(), c.values().get(0));
+            } else if (params.containsKey(p.name())) {
+                out.put(p.name(), params.get(p.name()));
+            }
+        }
+        try {
+            space.toUnit(out);
+            return Optional.of(out);
+        } catch (RuntimeException outside) {
+            return Optional.empty();
+        }
+    }
+
+    static final int WARM_START_NUMBERS = 1_000_000_000;
 
     private Sweep launch(Sweep sweep) {
         sweeps.add(sweep);
@@ -181,7 +226,7 @@ public final class Orchard implements AutoCloseable {
                 new OptimizerContext(spec.space(), spec.direction(), spec.seed(), spec.optimizer().config()));
     }
 
-    private static Scheduler scheduler(ExperimentSpec spec) {
+    static Scheduler scheduler(ExperimentSpec spec) {
         return Schedulers.create(spec.scheduler(), new SchedulerContext(spec.space(), spec.direction(), spec.seed(), spec.budget()));
     }
 
@@ -239,7 +284,7 @@ public final class Orchard implements AutoCloseable {
         return resume(rec, Specs.parse(rec.specJson(), "experiment " + id), new InProcessRunner(objective));
     }
 
-    private ExperimentRecord resumable(long id) {
+    ExperimentRecord resumable(long id) {
         ExperimentRecord rec = store.experiment(id).orElseThrow(() -> new IllegalArgumentException("no experiment with id " + id));
         if (!rec.kind().equals("sweep")) {
             throw new IllegalArgumentException("experiment " + id + " is a " + rec.kind() + ", not a sweep");
@@ -255,6 +300,10 @@ public final class Orchard implements AutoCloseable {
     }
 
     private Sweep resume(ExperimentRecord rec, ExperimentSpec spec, TrialRunner runner) {
+        return resume(rec, spec, runner, List.of());
+    }
+
+    Sweep resume(ExperimentRecord rec, ExperimentSpec spec, TrialRunner runner, List<SweepResult.Observed> warm) {
         long id = rec.id();
         recorder.flush();
         for (TrialProcess p : store.unfinishedProcesses(id)) {
@@ -276,6 +325,7 @@ public final class Orchard implements AutoCloseable {
         }
         Optional<SweepCheckpoint> cp = store.sweepCheckpoint(id);
         Optimizer optimizer = optimizer(spec);
+        warmStart(optimizer, spec.space(), warm);
         Scheduler scheduler = scheduler(spec);
         List<Integer> observed = cp.map(SweepCheckpoint::observed).orElse(List.of());
         if (cp.isPresent()) {
@@ -293,6 +343,92 @@ public final class Orchard implements AutoCloseable {
                 store.parents(id), cp.map(SweepCheckpoint::nextNumber).orElse(0), cp.flatMap(SweepCheckpoint::optimizerStateJson));
         return launch(new Sweep(id, rec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
                 runner, resources(spec), bus, store, this::journal, dataDir, history));
+    }
+
+    Store store() {
+        return store;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    // ---- pipelines ----
+
+    /**
+     * Starts a pipeline experiment from its spec (one with a {@code pipeline}); relative paths resolve against
+     * {@code baseDir}. Problems of the pipeline are reported before anything is stored.
+     */
+    public PipelineExperiment startPipeline(ExperimentSpec spec, Path baseDir) {
+        Specs.validate(spec, spec.name());
+        Path base = baseDir.toAbsolutePath().normalize();
+        dev.orchard.engine.pipeline.Pipeline p = PipelineExperiments.build(spec, Optional.of(base));
+        long id = store.createExperiment(Optional.empty(), spec.name(), "pipeline", spec.direction(), Specs.write(spec),
+                Optional.of(base.toString()), ExperimentStatus.CREATED);
+        return launch(id, spec.name(), p, null, false);
+    }
+
+    /**
+     * Starts a pipeline built in Java, given {@code input} at its start. Its shape is stored as its spec; resume it with
+     * {@link #resumePipeline(long, dev.orchard.engine.pipeline.Pipeline, Object)}, giving the same pipeline.
+     */
+    public PipelineExperiment startPipeline(dev.orchard.engine.pipeline.Pipeline pipeline, Object input) {
+        pipeline.checked();
+        ExperimentSpec spec = new ExperimentSpec(ExperimentSpec.FORMAT, pipeline.name(), null, null, null, null, null, null, null,
+                null, null, PipelineExperiments.describe(pipeline.graph()));
+        long id = store.createExperiment(Optional.empty(), pipeline.name(), "pipeline", spec.direction(), Specs.write(spec),
+                Optional.empty(), ExperimentStatus.CREATED);
+        return launch(id, pipeline.name(), pipeline, input, false);
+    }
+
+    /** Continues a pipeline of a spec after its last checkpoint; its sweeps continue where they were. */
+    public PipelineExperiment resumePipeline(long id) {
+        ExperimentRecord rec = resumablePipeline(id);
+        Path base = rec.baseDir().map(Path::of).orElseThrow(() -> new IllegalArgumentException("pipeline " + id
+                + " was built in Java; resume it from Java with resumePipeline(id, pipeline, input)"));
+        ExperimentSpec spec = Specs.parse(rec.specJson(), "experiment " + id);
+        return launch(id, rec.name(), PipelineExperiments.build(spec, Optional.of(base)), null, true);
+    }
+
+    /** {@link #resumePipeline(long)} for a pipeline built in Java: give the same pipeline and input again. */
+    public PipelineExperiment resumePipeline(long id, dev.orchard.engine.pipeline.Pipeline pipeline, Object input) {
+        ExperimentRecord rec = resumablePipeline(id);
+        return launch(id, rec.name(), pipeline.checked(), input, true);
+    }
+
+    private ExperimentRecord resumablePipeline(long id) {
+        ExperimentRecord rec = store.experiment(id).orElseThrow(() -> new IllegalArgumentException("no experiment with id " + id));
+        if (!rec.kind().equals("pipeline")) {
+            throw new IllegalArgumentException("experiment " + id + " is a " + rec.kind() + ", not a pipeline");
+        }
+        if (pipelines.stream().anyMatch(p -> p.experimentId() == id)) {
+            throw new IllegalStateException("experiment " + id + " is running in this process already");
+        }
+        if (rec.status() == ExperimentStatus.COMPLETED || rec.status() == ExperimentStatus.STOPPED
+                || rec.status() == ExperimentStatus.FAILED) {
+            throw new IllegalStateException("experiment " + id + " has ended (" + rec.status().wire() + "); nothing to resume");
+        }
+        return rec;
+    }
+
+    private PipelineExperiment launch(long id, String name, dev.orchard.engine.pipeline.Pipeline p, Object input, boolean resume) {
+        var run = new dev.orchard.engine.pipeline.PipelineRun(p, new dev.orchard.engine.pipeline.PipelineRun.Options(id,
+                Optional.of(bus), PipelineExperiments.journal(store, id), java.util.Map.of(SubExperiments.class, nesting), resume));
+        PipelineExperiment pe = new PipelineExperiment(id, name, run, store, bus);
+        pipelines.add(pe);
+        pe.completion().whenComplete((s, e) -> pipelines.remove(pe));
+        return pe.start(input);
+    }
+
+    /** Pipelines started through this facade that have not ended. */
+    public List<PipelineExperiment> activePipelines() {
+        return List.copyOf(pipelines);
+    }
+
+    /** The experiments stored inside one (the sweeps of a pipeline, the inner sweeps of a meta-sweep's trial). */
+    public List<ExperimentRecord> children(long id) {
+        recorder.catchUp();
+        return store.children(id);
     }
 
     /** Sweeps started through this facade that have not ended. */
@@ -339,12 +475,23 @@ public final class Orchard implements AutoCloseable {
      */
     @Override
     public void close() {
+        for (PipelineExperiment p : pipelines) {
+            p.prepareClose();
+        }
         for (Sweep s : sweeps) {
             s.pause();
         }
         for (Sweep s : sweeps) {
             try {
                 s.detachWhenPaused(java.time.Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (PipelineExperiment p : pipelines) {
+            try {
+                p.detach(java.time.Duration.ofSeconds(30));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -77,6 +77,10 @@ public final class Specs {
 
     /** Checks the content of a bound spec; throws {@link SpecException} naming the JSON path. */
     public static void validate(ExperimentSpec spec, String source) {
+        if (spec.isPipeline()) {
+            validatePipeline(spec, source);
+            return;
+        }
         validateRun(spec, source);
         if (spec.objective() == null) {
             throw err(source, "$.objective", "missing; say what a trial computes ({\"type\":\"builtin\",...} or {\"type\":\"command\",...})");
@@ -111,6 +115,38 @@ public final class Specs {
         }
         if (spec.budget() < 1 || spec.budget() > 10_000_000) {
             throw err(source, "$.budget", "must be between 1 and 10000000, got " + spec.budget());
+        }
+    }
+
+    /**
+     * A pipeline experiment: its name, the defaults it gives sweep stages (each checked when present), then the whole
+     * pipeline — stage types, settings, wiring, contracts — with every problem reported at once.
+     */
+    private static void validatePipeline(ExperimentSpec spec, String source) {
+        if (spec.name() == null || spec.name().isBlank()) {
+            throw err(source, "$.name", "missing; give the experiment a name");
+        }
+        if (spec.space() != null) {
+            validateSpace(spec.space(), source, "$.space");
+        }
+        try {
+            Optimizers.checkName(spec.optimizer().name());
+        } catch (IllegalArgumentException e) {
+            throw err(source, "$.optimizer", e.getMessage());
+        }
+        if (spec.budget() != null && (spec.budget() < 1 || spec.budget() > 10_000_000)) {
+            throw err(source, "$.budget", "must be between 1 and 10000000, got " + spec.budget());
+        }
+        try {
+            dev.orchard.engine.experiment.PipelineExperiments.build(spec, java.util.Optional.empty());
+        } catch (dev.orchard.engine.pipeline.PipelineException e) {
+            var problems = e.problems();
+            if (problems.size() == 1) {
+                var p = problems.get(0);
+                throw err(source, p.jsonPath(), (p.stage().isEmpty() ? "" : "stage '" + p.stage() + "': ") + p.message());
+            }
+            throw err(source, "", problems.size() + " problems in the pipeline:\n  "
+                    + String.join("\n  ", problems.stream().map(Object::toString).toList()));
         }
     }
 

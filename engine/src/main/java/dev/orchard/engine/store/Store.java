@@ -298,6 +298,74 @@ public final class Store implements AutoCloseable {
         return out;
     }
 
+    /** Appends a pipeline checkpoint (committed before this returns). */
+    public void appendStageRun(long experimentId, String stage, String iteration, String snapshotJson) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO stage_run(experiment_id, seq, stage, iteration, snapshot_json, at) VALUES (?, "
+                        + "(SELECT COALESCE(MAX(seq), -1) + 1 FROM stage_run WHERE experiment_id = ?), ?, ?, ?, ?)")) {
+            ps.setLong(1, experimentId);
+            ps.setLong(2, experimentId);
+            ps.setString(3, stage);
+            ps.setString(4, iteration);
+            ps.setString(5, snapshotJson);
+            ps.setObject(6, now());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot store the checkpoint of stage " + stage + " of experiment " + experimentId
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The latest pipeline checkpoint of an experiment. */
+    public Optional<StageRun> latestStageRun(long experimentId) {
+        return query("SELECT * FROM stage_run WHERE experiment_id = ? ORDER BY seq DESC LIMIT 1", ps -> ps.setLong(1, experimentId),
+                Store::stageRunRow).stream().findFirst();
+    }
+
+    /** Every checkpoint of an experiment, oldest first. */
+    public List<StageRun> stageRuns(long experimentId) {
+        return query("SELECT * FROM stage_run WHERE experiment_id = ? ORDER BY seq", ps -> ps.setLong(1, experimentId), Store::stageRunRow);
+    }
+
+    private static StageRun stageRunRow(ResultSet rs) throws SQLException {
+        return new StageRun(rs.getLong("experiment_id"), rs.getInt("seq"), rs.getString("stage"), rs.getString("iteration"),
+                rs.getString("snapshot_json"), instant(rs, "at"));
+    }
+
+    /** A cached stage output, counting the hit. */
+    public Optional<String> cachedStage(String key) {
+        Optional<String> hit = query("SELECT output_json FROM stage_cache WHERE cache_key = ?", ps -> ps.setString(1, key),
+                rs -> rs.getString(1)).stream().findFirst();
+        if (hit.isPresent()) {
+            try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "UPDATE stage_cache SET hits = hits + 1 WHERE cache_key = ?")) {
+                ps.setString(1, key);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw new StoreException("cannot update the stage cache: " + e.getMessage(), e);
+            }
+        }
+        return hit;
+    }
+
+    public void cacheStage(String key, String stage, String outputJson) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "MERGE INTO stage_cache(cache_key, stage, output_json, created_at) KEY (cache_key) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, key);
+            ps.setString(2, stage);
+            ps.setString(3, outputJson);
+            ps.setObject(4, now());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot store the cached output of stage " + stage + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The experiments directly inside one (a pipeline's sweeps), oldest first. */
+    public List<ExperimentRecord> children(long parentId) {
+        return query("SELECT * FROM experiment WHERE parent_id = ? ORDER BY id", ps -> ps.setLong(1, parentId), Store::experimentRow);
+    }
+
     /** Sets an experiment's status at once (not through the batched writer). */
     public void setStatus(long experimentId, ExperimentStatus status, String message) {
         try (Connection c = pool.getConnection()) {
