@@ -22,7 +22,7 @@ public final class CurriculumSpecs {
 
     static final Set<String> DIFFICULTY_OPTIONS = Set.of("bins", "strategy", "temperature", "ema", "initial_difficulty",
             "competence_threshold", "initial_competence", "total_steps", "reference");
-    static final Set<String> PROGRESS_OPTIONS = Set.of("fast", "slow", "exploration", "temperature", "transform", "pool_size",
+    static final Set<String> PROGRESS_OPTIONS = Set.of("fast", "slow", "noise", "exploration", "temperature", "transform", "pool_size",
             "min_presentations", "eviction_rate", "epoch_size", "reference");
 
     /** Parses spec text (a JSON object with algorithm, options, seed, and tasks or generator). */
@@ -234,6 +234,7 @@ public final class CurriculumSpecs {
             }
         }
         return new LearningProgress.Options(number(o, "fast", d.fast(), source, path), number(o, "slow", d.slow(), source, path),
+                number(o, "noise", d.noise(), source, path),
                 number(o, "exploration", d.exploration(), source, path), number(o, "temperature", d.temperature(), source, path),
                 transform, (int) integer(o, "pool_size", d.poolSize(), source, path),
                 integer(o, "min_presentations", d.minPresentations(), source, path),

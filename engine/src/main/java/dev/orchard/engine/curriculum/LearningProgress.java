@@ -59,9 +59,9 @@ public final class LearningProgress implements Curriculum {
         }
     }
 
-    public record Options(double fast, double slow, double exploration, double temperature, Transform transform,
+    public record Options(double fast, double slow, double noise, double exploration, double temperature, Transform transform,
                           int poolSize, long minPresentations, double evictionRate, long epochSize, boolean reference) {
-        public static final Options DEFAULTS = new Options(0.1, 0.02, 1.0, 1.0, Transform.SOFTMAX, 64, 20, 0.02, 1000, false);
+        public static final Options DEFAULTS = new Options(0.2, 0.05, 2.0, 1.0, 1.0, Transform.SOFTMAX, 64, 20, 0.02, 1000, false);
 
         public Options {
             if (!(fast > 0 && fast <= 1) || !(slow > 0 && slow <= 1)) {
@@ -69,6 +69,9 @@ public final class LearningProgress implements Curriculum {
             }
             if (!(slow < fast)) {
                 throw new CurriculumException("slow must be smaller than fast (the slow EMA forgets more slowly), got slow " + slow + ", fast " + fast);
+            }
+            if (!(noise >= 0) || Double.isInfinite(noise)) {
+                throw new CurriculumException("noise must be a finite number >= 0, got " + noise);
             }
             if (!(exploration >= 0) || Double.isInfinite(exploration)) {
                 throw new CurriculumException("exploration must be a finite number >= 0, got " + exploration);
@@ -116,6 +119,8 @@ public final class LearningProgress implements Curriculum {
     }
 
     private final Options options;
+    /** Var(fast − slow)/σ² of two EMAs of the same i.i.d. scores (stationary): α_f/(2−α_f) + α_s/(2−α_s) − 2α_fα_s/(α_f+α_s−α_fα_s). */
+    private final double noiseFactor;
     private final long seed;
     private final Rng rng;
     private final Optional<TaskGenerator> generator;
@@ -145,6 +150,9 @@ public final class LearningProgress implements Curriculum {
 
     private LearningProgress(Optional<TaskGenerator> generator, List<Task> tasks, Options options, long seed) {
         this.options = options;
+        double f = options.fast();
+        double sl = options.slow();
+        this.noiseFactor = f / (2 - f) + sl / (2 - sl) - 2 * f * sl / (f + sl - f * sl);
         this.seed = seed;
         this.rng = new Rng(seed);
         this.generator = generator;
@@ -199,7 +207,11 @@ public final class LearningProgress implements Curriculum {
         double b = e.task.baseline();
         double pf = Math.max(fast(e) - b, 0) / (1 - b);
         double ps = Math.max(slow(e) - b, 0) / (1 - b);
-        return Math.abs(pf - ps);
+        // what |fast − slow| shows on a task that does not change at all (scores of variance ŝ(1 − ŝ)): subtracted, so a
+        // pure-noise task does not look like progress
+        double s = Math.min(1, Math.max(0, slow(e)));
+        double noise = options.noise() * Math.sqrt(s * (1 - s) * noiseFactor) / (1 - b);
+        return Math.max(0, Math.abs(pf - ps) - noise);
     }
 
     static double reweight(double p) {
