@@ -64,7 +64,7 @@ public final class SharedCurriculum implements Curriculum {
         var existing = rows.find(name);
         if (existing.isPresent() && !fresh) {
             var rec = existing.get();
-            if (!Json.read(rec.specJson()).equals(specTree)) {
+            if (!Json.write(Json.read(rec.specJson())).equals(specJson)) { // as text: a re-read number may be another node type
                 throw new CurriculumException("curriculum '" + name + "' in " + store.get().path() + " was made from another spec ("
                         + rec.algorithm() + "); give the same tasks and options to continue it, --fresh to replace it, or another --name");
             }
