@@ -26,11 +26,17 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule storeKnowsNoRunners = noClasses().that().resideInAPackage("dev.orchard.engine.store..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.orchard.engine.experiment..", "dev.orchard.engine.execute..",
-                    "dev.orchard.engine.events..", "dev.orchard.engine.cli..")
-            .because("the store persists what it is given; the experiment package feeds it from the event bus");
+                    "dev.orchard.engine.events..", "dev.orchard.engine.cli..", "dev.orchard.engine.curriculum..")
+            .because("the store persists what it is given (curricula as JSON rows); the experiment package feeds it from the event bus");
 
     @ArchTest
     static final ArchRule onlyCliUsesCli = noClasses().that().resideOutsideOfPackage("dev.orchard.engine.cli..")
             .should().dependOnClassesThat().resideInAPackage("dev.orchard.engine.cli..")
             .because("the CLI is the outermost layer");
+
+    @ArchTest
+    static final ArchRule curriculumSitsBesideOptimize = noClasses().that().resideInAPackage("dev.orchard.engine.curriculum..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.orchard.engine.experiment..", "dev.orchard.engine.execute..",
+                    "dev.orchard.engine.protocol..", "dev.orchard.engine.cli..", "dev.orchard.engine.bench..")
+            .because("curricula use only store, events and json; the protocol, CLI and bench use them");
 }

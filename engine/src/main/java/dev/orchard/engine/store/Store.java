@@ -615,6 +615,11 @@ public final class Store implements AutoCloseable {
         return t == null ? Instant.EPOCH : t.toInstant();
     }
 
+    /** A connection of the pool, for the row stores of other features in this package (curricula). */
+    Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
     private static OffsetDateTime now() {
         return OffsetDateTime.now(java.time.ZoneOffset.UTC);
     }

@@ -1,0 +1,220 @@
+package dev.orchard.engine.bench;
+
+import dev.orchard.engine.curriculum.Curricula;
+import dev.orchard.engine.curriculum.Curriculum;
+import dev.orchard.engine.curriculum.CurriculumSpec;
+import dev.orchard.engine.curriculum.Task;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.BiFunction;
+
+/**
+ * A simulated student for comparing curricula. Learnable tasks form {@code chains} prerequisite chains of
+ * {@code depth} tasks; a task is learnable once the one before it in its chain is mastered (true success ≥ 0.8), and
+ * from then on its success grows with practice as σ((k − k50)/width), k50 drawn per seed in [k50Low, k50High]; before
+ * that it fails always (and practice teaches nothing). Beside them: impossible tasks (p = 0), pure-noise tasks
+ * (Bernoulli 0.5) and trivial tasks (p = 0.98). An episode = one sampled task, one Bernoulli outcome told to the
+ * curriculum as its score. Measured: episodes until the mean true success over learnable tasks reaches 0.8 (capped at
+ * {@code maxEpisodes}), and the share of episodes on impossible, noisy and trivial tasks.
+ */
+public final class CurriculumBenchmark {
+    private CurriculumBenchmark() {
+    }
+
+    public record Setup(int chains, int depth, int impossible, int noisy, int trivial, double k50Low, double k50High,
+                        double width, long maxEpisodes) {
+        public static final Setup DEFAULT = new Setup(4, 5, 5, 5, 5, 10, 30, 4, 200_000);
+
+        public int learnable() {
+            return chains * depth;
+        }
+
+        public int size() {
+            return learnable() + impossible + noisy + trivial;
+        }
+    }
+
+    /** A method: makes a chooser for a seed (the chooser sees the episode number and, for the oracle, the student). */
+    public record Method(String name, BiFunction<Setup, Long, Chooser> make) {
+    }
+
+    public interface Chooser {
+        int choose(long episode, Student student);
+
+        void tell(int task, double score);
+    }
+
+    public record Run(String method, long seed, long episodes, boolean reached, double impossibleShare, double noisyShare,
+                      double trivialShare) {
+    }
+
+    /** Task i: learnable (chain i / depth, level i % depth), then impossible, noisy, trivial. */
+    public static List<Task> tasks(Setup s) {
+        List<Task> t = new ArrayList<>();
+        for (int i = 0; i < s.size(); i++) {
+            t.add(new Task("t" + i, kind(s, i), Map.of(), 0));
+        }
+        return t;
+    }
+
+    static String kind(Setup s, int i) {
+        if (i < s.learnable()) {
+            return "learnable";
+        }
+        i -= s.learnable();
+        return i < s.impossible ? "impossible" : i < s.impossible + s.noisy ? "noisy" : "trivial";
+    }
+
+    /** The student's true state. */
+    public static final class Student {
+        final Setup s;
+        final double[] k50;
+        final long[] practice;
+        final boolean[] unlocked;
+
+        Student(Setup s, long seed) {
+            this.s = s;
+            SplittableRandom r = new SplittableRandom(seed * 31 + 7);
+            k50 = new double[s.learnable()];
+            practice = new long[s.learnable()];
+            unlocked = new boolean[s.learnable()];
+            for (int i = 0; i < k50.length; i++) {
+                k50[i] = s.k50Low + r.nextDouble() * (s.k50High - s.k50Low);
+                unlocked[i] = i % s.depth == 0;
+            }
+        }
+
+        /** True success probability of task i. */
+        public double p(int i) {
+            if (i < s.learnable()) {
+                return unlocked[i] ? 1 / (1 + Math.exp(-(practice[i] - k50[i]) / s.width)) : 0;
+            }
+            return switch (kind(s, i)) {
+                case "impossible" -> 0;
+                case "noisy" -> 0.5;
+                default -> 0.98;
+            };
+        }
+
+        boolean learnable(int i) {
+            return i < s.learnable();
+        }
+
+        boolean unlocked(int i) {
+            return i < s.learnable() && unlocked[i];
+        }
+
+        void practise(int i) {
+            if (i < s.learnable() && unlocked[i]) {
+                practice[i]++;
+                if (p(i) >= 0.8 && (i + 1) % s.depth != 0) {
+                    unlocked[i + 1] = true;
+                }
+            }
+        }
+
+        double meanLearnable() {
+            double m = 0;
+            for (int i = 0; i < s.learnable(); i++) {
+                m += p(i);
+            }
+            return m / s.learnable();
+        }
+    }
+
+    public static Run run(Setup s, Method m, long seed) {
+        Student st = new Student(s, seed);
+        Chooser c = m.make().apply(s, seed);
+        SplittableRandom outcomes = new SplittableRandom(seed * 1_000_003 + 11);
+        long[] byKind = new long[3];
+        long e = 0;
+        boolean reached = false;
+        while (e < s.maxEpisodes()) {
+            if (st.meanLearnable() >= 0.8) {
+                reached = true;
+                break;
+            }
+            int task = c.choose(e, st);
+            double score = outcomes.nextDouble() < st.p(task) ? 1 : 0;
+            st.practise(task);
+            c.tell(task, score);
+            switch (kind(s, task)) {
+                case "impossible" -> byKind[0]++;
+                case "noisy" -> byKind[1]++;
+                case "trivial" -> byKind[2]++;
+                default -> {
+                }
+            }
+            e++;
+        }
+        double n = Math.max(1, e);
+        return new Run(m.name(), seed, e, reached, byKind[0] / n, byKind[1] / n, byKind[2] / n);
+    }
+
+    /** uniform, oracle, both curricula with their defaults, and each with the reference code's behaviour. */
+    public static List<Method> methods(long horizon) {
+        return List.of(
+                new Method("uniform", (s, seed) -> new Chooser() {
+                    final SplittableRandom r = new SplittableRandom(seed);
+
+                    public int choose(long episode, Student student) {
+                        return r.nextInt(s.size());
+                    }
+
+                    public void tell(int task, double score) {
+                    }
+                }),
+                new Method("oracle", (s, seed) -> new Chooser() {
+                    // knows the truth: practises the unlocked learnable task of lowest success until all are at 0.9
+                    public int choose(long episode, Student student) {
+                        int best = -1;
+                        for (int i = 0; i < s.learnable(); i++) {
+                            if (student.unlocked(i) && student.p(i) < 0.9 && (best < 0 || student.p(i) < student.p(best))) {
+                                best = i;
+                            }
+                        }
+                        return best < 0 ? 0 : best;
+                    }
+
+                    public void tell(int task, double score) {
+                    }
+                }),
+                curriculum("learning_progress", "learning_progress", Map.of(), horizon),
+                curriculum("learning_progress:reference", "learning_progress", Map.of("reference", true), horizon),
+                curriculum("difficulty_bins", "difficulty_bins", Map.of("bins", 5, "total_steps", horizon), horizon),
+                curriculum("difficulty_bins:reference", "difficulty_bins", Map.of("bins", 5, "total_steps", horizon, "reference", true), horizon),
+                curriculum("easy_first", "difficulty_bins", Map.of("bins", 5, "strategy", "easy_first", "total_steps", horizon), horizon),
+                curriculum("easy_first:reference", "difficulty_bins",
+                        Map.of("bins", 5, "strategy", "easy_first", "total_steps", horizon, "reference", true), horizon));
+    }
+
+    static Method curriculum(String name, String algorithm, Map<String, Object> options, long horizon) {
+        return new Method(name, (s, seed) -> {
+            Curriculum c = Curricula.create(new CurriculumSpec(algorithm, options, tasks(s), Optional.empty(), seed));
+            return new Chooser() {
+                public int choose(long episode, Student student) {
+                    return Integer.parseInt(c.sample(episode, horizon).task().id().substring(1));
+                }
+
+                public void tell(int task, double score) {
+                    c.update("t" + task, score);
+                }
+            };
+        });
+    }
+
+    /** Quantile q of the values (linear interpolation between order statistics). */
+    public static double quantile(long[] values, double q) {
+        long[] v = values.clone();
+        Arrays.sort(v);
+        double pos = q * (v.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(v.length - 1, lo + 1);
+        return v[lo] + (pos - lo) * (v[hi] - v[lo]);
+    }
+}

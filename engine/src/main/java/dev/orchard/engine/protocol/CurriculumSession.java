@@ -1,0 +1,144 @@
+package dev.orchard.engine.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchard.engine.curriculum.Curriculum;
+import dev.orchard.engine.curriculum.Sample;
+import dev.orchard.engine.curriculum.Update;
+import dev.orchard.engine.json.Json;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The curriculum protocol over JSON lines (one request a line, one answer a line):
+ * <pre>
+ * {"op":"sample"}                               → {"task":"t17","label":"easy"}   (+ "params" for generated tasks)
+ * {"op":"sample","step":50,"total":1000}        → {"task":"t3","label":...,"bin":2}   (difficulty bins)
+ * {"op":"update","task":"t17","score":0.8}      → {"ok":true}
+ * {"op":"update_batch","updates":[{"task":"t1","score":1},...]} → {"ok":true,"count":N}
+ * {"op":"stats"}                                → the curriculum's metrics
+ * </pre>
+ * A bad line gets {@code {"error":"..."}} and changes nothing; the session goes on. Many sessions may share one
+ * {@link dev.orchard.engine.curriculum.SharedCurriculum} (one per TCP client).
+ */
+public final class CurriculumSession {
+    private static final int MAX_LINE = 10_000_000;
+    private final Curriculum curriculum;
+
+    public CurriculumSession(Curriculum curriculum) {
+        this.curriculum = curriculum;
+    }
+
+    /** Serves until end of input, flushing every answer. */
+    public void serve(BufferedReader in, PrintStream out) throws IOException {
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.isBlank()) {
+                continue;
+            }
+            out.println(handle(line));
+            out.flush();
+        }
+    }
+
+    /** Answers one request line. */
+    public String handle(String line) {
+        try {
+            return Json.write(answer(line));
+        } catch (IllegalArgumentException e) {
+            return Json.write(Map.of("error", e.getMessage()));
+        } catch (RuntimeException e) {
+            return Json.write(Map.of("error", "internal error: " + e));
+        }
+    }
+
+    private Object answer(String line) {
+        if (line.length() > MAX_LINE) {
+            throw new IllegalArgumentException("line longer than " + MAX_LINE + " characters");
+        }
+        JsonNode req;
+        try {
+            req = Json.WIRE.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+        }
+        if (req == null || !req.isObject()) {
+            throw new IllegalArgumentException("expected a JSON object like {\"op\":\"sample\"}");
+        }
+        JsonNode op = req.get("op");
+        if (op == null || !op.isTextual()) {
+            throw new IllegalArgumentException("missing \"op\"; expected one of sample, update, update_batch, stats");
+        }
+        return switch (op.asText()) {
+            case "sample" -> sample(req);
+            case "update" -> {
+                Update u = update(req, "");
+                curriculum.update(u.task(), u.score());
+                yield Json.object().put("ok", true);
+            }
+            case "update_batch" -> {
+                JsonNode us = req.get("updates");
+                if (us == null || !us.isArray()) {
+                    throw new IllegalArgumentException("update_batch needs \"updates\": a list of {\"task\":...,\"score\":...}");
+                }
+                List<Update> batch = new ArrayList<>();
+                for (int i = 0; i < us.size(); i++) {
+                    batch.add(update(us.get(i), "updates[" + i + "]."));
+                }
+                curriculum.updateBatch(batch);
+                yield Json.object().put("ok", true).put("count", batch.size());
+            }
+            case "stats" -> curriculum.stats();
+            default -> throw new IllegalArgumentException("unknown op '" + op.asText() + "'; expected one of sample, update, update_batch, stats");
+        };
+    }
+
+    private ObjectNode sample(JsonNode req) {
+        JsonNode step = req.get("step");
+        JsonNode total = req.get("total");
+        Sample s;
+        if (step == null && total == null) {
+            s = curriculum.sample();
+        } else {
+            if (step == null || total == null || !step.canConvertToLong() || !total.canConvertToLong() || !step.isIntegralNumber()
+                    || !total.isIntegralNumber() || step.asLong() < 0 || total.asLong() < 1) {
+                throw new IllegalArgumentException("sample takes \"step\" (an integer >= 0) and \"total\" (an integer >= 1) together, got step "
+                        + step + ", total " + total);
+            }
+            s = curriculum.sample(step.asLong(), total.asLong());
+        }
+        ObjectNode out = Json.object().put("task", s.task().id());
+        if (!s.task().label().isEmpty()) {
+            out.put("label", s.task().label());
+        }
+        if (!s.task().params().isEmpty()) {
+            out.set("params", Json.tree(s.task().params()));
+        }
+        s.bin().ifPresent(b -> out.put("bin", b));
+        return out;
+    }
+
+    private static Update update(JsonNode req, String at) {
+        if (req == null || !req.isObject()) {
+            throw new IllegalArgumentException(at + "expected {\"task\":...,\"score\":...}");
+        }
+        JsonNode t = req.get("task");
+        if (t == null || !t.isTextual()) {
+            throw new IllegalArgumentException(at + "task: needed, the id a sample returned, got " + t);
+        }
+        JsonNode s = req.get("score");
+        if (s == null || !s.isNumber()) {
+            throw new IllegalArgumentException(at + "score: needed, a number in [0, 1], got " + s);
+        }
+        if (!(s.asDouble() >= 0 && s.asDouble() <= 1)) {
+            throw new IllegalArgumentException(at + "score: must be in [0, 1], got " + s.asText());
+        }
+        return new Update(t.asText(), s.asDouble());
+    }
+}
