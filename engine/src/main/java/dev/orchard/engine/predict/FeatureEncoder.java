@@ -41,7 +41,7 @@ public record FeatureEncoder(List<Feature> features) {
     /**
      * Fits the encoding of {@code envFeatures} and {@code agentFeatures} on {@code runs}. A parameter of {@code space}
      * (when given) decides its kind (log_uniform and log int: log; a choice of strings: one-hot); otherwise strings are
-     * one-hot, positive numbers spanning three decades or more are log, other numbers numeric. A feature that is
+     * one-hot, positive numbers spanning two decades or more are log, other numbers numeric. A feature that is
      * constant over the runs is an error: it cannot inform a prediction, and scaling it would divide by zero.
      */
     public static FeatureEncoder fit(List<CurveRun> runs, List<String> envFeatures, List<String> agentFeatures, Optional<SearchSpace> space) {
@@ -96,7 +96,7 @@ public record FeatureEncoder(List<Feature> features) {
         double min = numbers.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         double max = numbers.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         boolean log = param.map(p -> p instanceof LogUniformParam || p instanceof IntParam i && i.log())
-                .orElse(min > 0 && max / min >= 1000);
+                .orElse(min > 0 && max / min >= 100);
         if (log && !(min > 0)) {
             throw new CurveDataException("feature '" + name + "' is a log-scale parameter but has the value " + min + " (must be > 0)");
         }

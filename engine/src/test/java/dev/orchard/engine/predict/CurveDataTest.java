@@ -109,8 +109,10 @@ class CurveDataTest {
         boolean[] all = new boolean[n];
         for (int i = 0; i < n; i++) {
             x[i] = (i + 1) * 10.0;
-            law[i] = 2 - 1.5 * Math.pow(x[i] / x[n - 1], -0.7);
             all[i] = true;
+        }
+        for (int i = 0; i < n; i++) {
+            law[i] = 2 - 1.5 * Math.pow(x[i] / x[n - 1], -0.7);
         }
         var grid = new CurveGrid(x);
         var train = new ArrayList<CurvePredictor.Row>();
