@@ -30,6 +30,13 @@ class ArchitectureTest {
             .because("the store persists what it is given (curricula as JSON rows); the experiment package feeds it from the event bus");
 
     @ArchTest
+    static final ArchRule lowLayersKnowNoPredictor = noClasses()
+            .that().resideInAnyPackage("dev.orchard.engine.space..", "dev.orchard.engine.trial..", "dev.orchard.engine.optimize..",
+                    "dev.orchard.engine.store..")
+            .should().dependOnClassesThat().resideInAPackage("dev.orchard.engine.predict..")
+            .because("the curve predictor builds on space, trial and events; the layers below it do not know it");
+
+    @ArchTest
     static final ArchRule onlyCliUsesCli = noClasses().that().resideOutsideOfPackage("dev.orchard.engine.cli..")
             .should().dependOnClassesThat().resideInAPackage("dev.orchard.engine.cli..")
             .because("the CLI is the outermost layer");

@@ -49,7 +49,10 @@ public final class SchedulerBenchmark {
                       double finalObserved, long makespan, int trials, int ranToEnd) {
     }
 
-    /** The methods compared by default: full-budget random search, ASHA (stop, promote), Hyperband, median, PBT. */
+    /**
+     * The methods compared by default: full-budget random search, ASHA (stop, promote), Hyperband, median, PBT, and
+     * predictive early stopping forecasting from the sweep's completed trials (grace: a tenth of the budget).
+     */
     public static List<Method> defaults(int parallel, long maxSteps, long grace, double eta, int population) {
         long interval = Math.max(1, maxSteps / 10);
         int generations = (int) Math.max(1, maxSteps / interval);
@@ -59,7 +62,8 @@ public final class SchedulerBenchmark {
                 new Method("asha-promote", SchedulerSpec.asha(parallel, grace, eta, maxSteps, "promote")),
                 new Method("hyperband", SchedulerSpec.hyperband(parallel, grace, eta, maxSteps, "stop")),
                 new Method("median", SchedulerSpec.median(parallel, Math.max(1, maxSteps / 10), 5)),
-                new Method("pbt", SchedulerSpec.pbt(population, interval, generations, 0.25, 0.25)));
+                new Method("pbt", SchedulerSpec.pbt(population, interval, generations, 0.25, 0.25)),
+                new Method("predictive", SchedulerSpec.predictive(parallel, Math.max(1, maxSteps / 10), maxSteps, 5, null)));
     }
 
     /** One method, one seed. {@code budget}: new trials (configurations) the sweep may create. */

@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures, never pass/fail).",
         subcommands = {BenchCommand.Trials.class, BenchOptimizersCommand.class, BenchOptimizersCommand.SuggestTimeCommand.class,
-                BenchSchedulersCommand.class, BenchCurriculumCommand.class})
+                BenchSchedulersCommand.class, BenchCurriculumCommand.class, BenchCurvesCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;

@@ -43,8 +43,12 @@ final class BenchSchedulersCommand implements Callable<Integer> {
     @Option(names = "--target", defaultValue = "0.05", description = "Top fraction of configurations that counts as found (default ${DEFAULT-VALUE}).")
     double target;
 
-    @Option(names = "--methods", split = ",", description = "Subset of: random, asha-stop, asha-promote, hyperband, median, pbt.")
+    @Option(names = "--methods", split = ",", description = "Subset of: random, asha-stop, asha-promote, hyperband, median, pbt, predictive (predictive-model with --predict-model).")
     List<String> methods;
+
+    @Option(names = "--predict-model", paramLabel = "DIR", description = {"Also run predictive stopping with this curve model (method",
+            "predictive-model; its x must be the evaluation index: `curves fit --x @index`). A model trained on these same curves has seen them."})
+    Path predictModel;
 
     @Option(names = "--threads", description = "Runs in parallel (default: the number of cores).")
     Integer threads;
@@ -67,7 +71,11 @@ final class BenchSchedulersCommand implements Callable<Integer> {
         CurveSet curves = CurveSet.load(file);
         long steps = curves.steps();
         long g = grace;
-        var all = SchedulerBenchmark.defaults(parallel, steps, g, eta, population);
+        var all = new java.util.ArrayList<>(SchedulerBenchmark.defaults(parallel, steps, g, eta, population));
+        if (predictModel != null) {
+            all.add(new SchedulerBenchmark.Method("predictive-model", dev.orchard.engine.schedule.SchedulerSpec.predictive(parallel,
+                    Math.max(1, steps / 10), steps, 5, predictModel.toString())));
+        }
         var chosen = methods == null ? all : all.stream().filter(m -> methods.contains(m.name())).toList();
         if (methods != null) {
             for (String m : methods) {

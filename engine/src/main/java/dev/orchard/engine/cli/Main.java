@@ -12,7 +12,7 @@ import java.io.PrintWriter;
 @Command(name = "orchard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Orchard: define, run, watch and keep machine-learning experiments.",
         subcommands = {RunCommand.class, ResumeCommand.class, ValidateCommand.class, ListCommand.class, ShowCommand.class, ExportCommand.class,
-                ImportCommand.class, AskTellCommand.class, OptimizersCommand.class, BenchCommand.class, CurriculumCommand.class,
+                ImportCommand.class, AskTellCommand.class, OptimizersCommand.class, BenchCommand.class, CurriculumCommand.class, CurvesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit codes: 0 done, 1 failed, 2 bad input (usage or file), 3 database in use. */

@@ -76,7 +76,9 @@ public sealed interface EngineEvent {
      */
     record StageEvent(long experimentId, String stage, String iteration, String kind, String message,
                       Map<String, Object> details) implements EngineEvent {
+    }
 
+    /**
      * A curriculum's metrics every N updates (bin probabilities, per-task LP and sampling probabilities, counts), for live
      * views: {@code stats} is its stats as JSON values; {@code experimentId} is -1 for a curriculum served on its own.
      */

@@ -15,6 +15,7 @@ import java.util.Map;
  * {"type":"hyperband","parallel":4,"grace":1,"eta":3,"max_steps":81,"mode":"stop"}
  * {"type":"median","parallel":4,"grace":5,"min_trials":5}
  * {"type":"pbt","population":8,"parallel":8,"interval":5,"generations":10,"quantile":0.25,"resample_probability":0.25}
+ * {"type":"predictive","parallel":4,"grace":10,"max_steps":100,"min_trials":5,"model":"curves-model"}  (model optional)
  * </pre>
  * The components hold what was written ({@code null} where left out), so a spec writes back as it was read; only
  * {@code sync_batch}'s {@code batch_size} is filled in (1), as before there were other types.
@@ -22,7 +23,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SchedulerSpec(String type, Integer batchSize, Integer parallel, Long grace, Double eta, Long maxSteps,
                             String mode, Integer minTrials, Integer population, Long interval, Integer generations,
-                            Double quantile, Double resampleProbability) {
+                            Double quantile, Double resampleProbability, String model) {
 
     public static final SchedulerSpec DEFAULT = new SchedulerSpec("sync_batch", 1);
 
@@ -33,7 +34,20 @@ public record SchedulerSpec(String type, Integer batchSize, Integer parallel, Lo
 
     /** {@code sync_batch} with a batch size. */
     public SchedulerSpec(String type, Integer batchSize) {
-        this(type, batchSize, null, null, null, null, null, null, null, null, null, null, null);
+        this(type, batchSize, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** Every setting but {@code model} (which only {@code predictive} takes). */
+    public SchedulerSpec(String type, Integer batchSize, Integer parallel, Long grace, Double eta, Long maxSteps, String mode,
+                         Integer minTrials, Integer population, Long interval, Integer generations, Double quantile,
+                         Double resampleProbability) {
+        this(type, batchSize, parallel, grace, eta, maxSteps, mode, minTrials, population, interval, generations, quantile,
+                resampleProbability, null);
+    }
+
+    /** Predictive early stopping; {@code model}: a curve model directory, or null for the sweep's own completed curves. */
+    public static SchedulerSpec predictive(int parallel, long grace, long maxSteps, int minTrials, String model) {
+        return new SchedulerSpec("predictive", null, parallel, grace, null, maxSteps, null, minTrials, null, null, null, null, null, model);
     }
 
     public static SchedulerSpec asha(int parallel, long grace, double eta, long maxSteps, String mode) {
@@ -65,8 +79,8 @@ public record SchedulerSpec(String type, Integer batchSize, Integer parallel, Lo
     /** The same spec running {@code n} trials at once ({@code batch_size} for sync_batch, else {@code parallel}). */
     public SchedulerSpec withParallel(int n) {
         return "sync_batch".equals(type)
-                ? new SchedulerSpec(type, n, parallel, grace, eta, maxSteps, mode, minTrials, population, interval, generations, quantile, resampleProbability)
-                : new SchedulerSpec(type, batchSize, n, grace, eta, maxSteps, mode, minTrials, population, interval, generations, quantile, resampleProbability);
+                ? new SchedulerSpec(type, n, parallel, grace, eta, maxSteps, mode, minTrials, population, interval, generations, quantile, resampleProbability, model)
+                : new SchedulerSpec(type, batchSize, n, grace, eta, maxSteps, mode, minTrials, population, interval, generations, quantile, resampleProbability, model);
     }
 
     /** The settings that were written, by their JSON names, in declaration order (this is also the JSON form). */
@@ -86,6 +100,7 @@ public record SchedulerSpec(String type, Integer batchSize, Integer parallel, Lo
         put(m, "generations", generations);
         put(m, "quantile", quantile);
         put(m, "resample_probability", resampleProbability);
+        put(m, "model", model);
         return m;
     }
 

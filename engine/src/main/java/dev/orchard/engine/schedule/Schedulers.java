@@ -1,5 +1,8 @@
 package dev.orchard.engine.schedule;
 
+import dev.orchard.engine.predict.DriftForecaster;
+import dev.orchard.engine.predict.ModelForecaster;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +14,7 @@ public final class Schedulers {
      * default to (the paper's analysis favours 3 or 4; 4 stops more and, on the PPO curves, keeps the final quality).
      */
     public static final double DEFAULT_ETA = 4.0;
-    public static final List<String> TYPES = List.of("sync_batch", "asha", "hyperband", "median", "pbt");
+    public static final List<String> TYPES = List.of("sync_batch", "asha", "hyperband", "median", "pbt", "predictive");
 
     /** The most trials any scheduler runs at once. */
     public static final int MAX_PARALLEL = 4096;
@@ -29,6 +32,7 @@ public final class Schedulers {
         m.put("hyperband", List.of("parallel", "grace", "eta", "max_steps", "mode"));
         m.put("median", List.of("parallel", "grace", "min_trials"));
         m.put("pbt", List.of("population", "parallel", "interval", "generations", "quantile", "resample_probability"));
+        m.put("predictive", List.of("parallel", "grace", "max_steps", "min_trials", "model"));
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -64,6 +68,17 @@ public final class Schedulers {
                 }
                 if (spec.resampleProbability() != null && !(spec.resampleProbability() >= 0 && spec.resampleProbability() <= 1)) {
                     throw new SchedulerSpecException("resample_probability", "must be in [0, 1], got " + spec.resampleProbability());
+                }
+            }
+            case "predictive" -> {
+                between("parallel", spec.parallel(), 1, MAX_PARALLEL);
+                atLeast("grace", spec.grace(), 1, " step");
+                required("max_steps", spec.maxSteps(), "the step whose value the forecast is for (a trial's full budget)");
+                atLeast("max_steps", spec.maxSteps(), 1, " step");
+                atLeast("min_trials", spec.minTrials(), 1, "");
+                if (spec.model() != null && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(spec.model()).resolve("model.json"))) {
+                    throw new SchedulerSpecException("model", "'" + spec.model() + "' is not a curve model directory (no model.json); "
+                            + "train one with `orchard curves fit`, or leave model out to forecast from the sweep's completed trials");
                 }
             }
             default -> throw new IllegalStateException(type);
@@ -123,6 +138,10 @@ public final class Schedulers {
                 yield new PbtScheduler(new PbtScheduler.Settings(population, or(spec.parallel(), population), spec.interval(),
                         spec.generations(), or(spec.quantile(), 0.25), or(spec.resampleProbability(), 0.25)), context);
             }
+            case "predictive" -> new PredictiveStoppingScheduler(new PredictiveStoppingScheduler.Settings(or(spec.parallel(), 1),
+                    or(spec.grace(), 1L), spec.maxSteps(), or(spec.minTrials(), 3)), context.direction(),
+                    spec.model() == null ? new DriftForecaster(or(spec.minTrials(), 3))
+                            : ModelForecaster.load(java.nio.file.Path.of(spec.model())));
             default -> throw new IllegalStateException(spec.type());
         };
     }

@@ -1,0 +1,164 @@
+package dev.orchard.engine.predict;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.orchard.engine.json.Json;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model directory: {@code model.json} (format, version, features with their encodings and scalers, per-environment
+ * scales, grid, hyperparameters, seed, band scale, training metrics, and the SHA-256 of each parameter file) and one
+ * DJL parameter file per ensemble member. Loading checks the format version and that every parameter file is the one
+ * the manifest was written with, and fails with a message naming the field.
+ */
+public final class CurveModelFiles {
+    public static final String FORMAT = "orchard-curve-model";
+    public static final int VERSION = 1;
+    public static final String MANIFEST = "model.json";
+
+    private CurveModelFiles() {
+    }
+
+    /** The manifest, as written to {@code model.json}. */
+    public record Manifest(@JsonProperty("format") String format, @JsonProperty("version") int version,
+                           @JsonProperty("curve") String curve, @JsonProperty("x") String x, @JsonProperty("env_field") String envField,
+                           @JsonProperty("features") List<FeatureEncoder.Feature> features,
+                           @JsonProperty("environments") Map<String, Normaliser.Scale> environments,
+                           @JsonProperty("grid") double[] grid, @JsonProperty("hyper") VaeCurveModel.Hyper hyper,
+                           @JsonProperty("seed") long seed, @JsonProperty("band_scale") double bandScale,
+                           @JsonProperty("metrics") Map<String, Double> metrics, @JsonProperty("members") List<String> members,
+                           @JsonProperty("sha256") List<String> sha256) {
+    }
+
+    /** The training runs, kept beside the model so {@code curves eval} can fit the baselines on the same data. */
+    public static final String TRAINING_RUNS = "training-runs.jsonl.gz";
+
+    public static void save(VaeCurveModel model, CurveRuns.Fields fields, List<CurveRun> training, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try (var w = new java.io.PrintWriter(new java.io.OutputStreamWriter(new java.util.zip.GZIPOutputStream(
+                Files.newOutputStream(dir.resolve(TRAINING_RUNS))), java.nio.charset.StandardCharsets.UTF_8))) {
+            for (CurveRun r : training) {
+                var o = Json.object();
+                o.put("id", r.id());
+                o.put("env", r.env());
+                r.config().forEach((k, v) -> {
+                    if (v instanceof Number n) {
+                        o.put(k, n.doubleValue());
+                    } else {
+                        o.put(k, v.toString());
+                    }
+                });
+                o.set("@x", Json.tree(r.x()));
+                o.set("@y", Json.tree(r.y()));
+                w.println(Json.write(o));
+            }
+        }
+        var names = new ArrayList<String>();
+        var hashes = new ArrayList<String>();
+        for (int m = 0; m < model.nets().size(); m++) {
+            String name = "member-" + m + ".params";
+            Path f = dir.resolve(name);
+            try (var out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(f)))) {
+                model.nets().get(m).saveParameters(out);
+            }
+            names.add(name);
+            hashes.add(sha256(f));
+        }
+        Prepared p = model.prepared();
+        var manifest = new Manifest(FORMAT, VERSION, fields.curve(), fields.x(), fields.env(), p.encoder().features(),
+                p.normaliser().envs(), p.grid().x(), model.hyper(), model.seed(), model.bandScale(), model.metrics(), names, hashes);
+        Files.writeString(dir.resolve(MANIFEST), Json.SPEC.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
+    }
+
+    /** The runs the model was trained on (as saved with it). */
+    public static List<CurveRun> trainingRuns(Path dir, Manifest mf) throws IOException {
+        var names = mf.features().stream().map(FeatureEncoder.Feature::name).toList();
+        return CurveRuns.readJsonLines(dir.resolve(TRAINING_RUNS), new CurveRuns.Fields(names, "@y", "@x", "env"));
+    }
+
+    public static CurveRuns.Fields fields(Manifest mf) {
+        return new CurveRuns.Fields(mf.features().stream().map(FeatureEncoder.Feature::name).toList(), mf.curve(), mf.x(), mf.envField());
+    }
+
+    public static Manifest manifest(Path dir) throws IOException {
+        Path file = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(file)) {
+            throw new CurveDataException(dir + ": not a curve model directory (no " + MANIFEST + ")");
+        }
+        var tree = Json.SPEC.readTree(Files.readString(file));
+        if (!FORMAT.equals(tree.path("format").asText())) {
+            throw new CurveDataException(file + ": field 'format' is '" + tree.path("format").asText() + "', expected '" + FORMAT + "'");
+        }
+        if (tree.path("version").asInt(-1) != VERSION) {
+            throw new CurveDataException(file + ": field 'version' is " + tree.path("version") + ", this Orchard reads version " + VERSION
+                    + " (train the model again with `orchard curves fit`)");
+        }
+        try {
+            return Json.SPEC.treeToValue(tree, Manifest.class);
+        } catch (IOException e) {
+            throw new CurveDataException(file + ": " + e.getMessage());
+        }
+    }
+
+    public static VaeCurveModel load(Path dir) throws IOException {
+        Manifest mf = manifest(dir);
+        var prepared = new Prepared(new FeatureEncoder(mf.features()), new CurveGrid(mf.grid()), new Normaliser(mf.environments()));
+        if (mf.members() == null || mf.sha256() == null || mf.members().size() != mf.sha256().size() || mf.members().isEmpty()) {
+            throw new CurveDataException(dir.resolve(MANIFEST) + ": fields 'members' and 'sha256' must list the same parameter files");
+        }
+        Djl.engine();
+        NDManager manager = NDManager.newBaseManager(Djl.device(), "PyTorch");
+        var nets = new ArrayList<CurveNet>();
+        try {
+            for (int m = 0; m < mf.members().size(); m++) {
+                Path f = dir.resolve(mf.members().get(m));
+                String hash;
+                try {
+                    hash = sha256(f);
+                } catch (NoSuchFileException e) {
+                    throw new CurveDataException(dir.resolve(MANIFEST) + ": field 'members'[" + m + "] names " + f.getFileName() + ", which is missing");
+                }
+                if (!hash.equals(mf.sha256().get(m))) {
+                    throw new CurveDataException(dir.resolve(MANIFEST) + ": field 'sha256'[" + m + "] does not match " + f.getFileName()
+                            + " (the parameter file was written by another training run or feature set)");
+                }
+                CurveNet net = VaeCurveModel.net(prepared, mf.hyper());
+                net.initialize(manager, DataType.FLOAT32, net.inputShapes(1));
+                try (var in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
+                    net.loadParameters(manager, in);
+                } catch (MalformedModelException | RuntimeException e) {
+                    throw new CurveDataException(f + ": parameters do not fit the network the manifest describes (" + e.getMessage() + ")");
+                }
+                nets.add(net);
+            }
+        } catch (RuntimeException | IOException e) {
+            manager.close();
+            throw e;
+        }
+        return new VaeCurveModel(prepared, mf.hyper(), mf.seed(), nets, manager, List.of(), mf.bandScale(), mf.metrics());
+    }
+
+    static String sha256(Path f) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

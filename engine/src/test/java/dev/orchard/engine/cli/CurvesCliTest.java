@@ -1,0 +1,79 @@
+package dev.orchard.engine.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CurvesCliTest {
+    @TempDir
+    Path tmp;
+
+    Path data(int configs, int offset) throws Exception {
+        var lines = new ArrayList<String>();
+        for (int c = 0; c < configs; c++) {
+            double lr = -5 + 4.0 * (c + offset * 0.5) / configs;
+            for (int s = 0; s < 2; s++) {
+                var xs = new ArrayList<String>();
+                var ys = new ArrayList<String>();
+                int n = 12 - (c % 3); // runs of different lengths
+                for (int i = 1; i <= n; i++) {
+                    xs.add(String.valueOf(i * 1000));
+                    ys.add(String.format(Locale.ROOT, "%.3f", (lr + 5) * (1 - Math.exp(-i / 4.0)) + 0.1 * s));
+                }
+                lines.add(String.format(Locale.ROOT, "{\"env\":\"E\",\"log10_lr\":%.3f,\"clip\":%s,\"seed\":%d,\"timesteps\":[%s],\"returns\":[%s]}",
+                        lr, c % 2 == 0 ? "0.2" : "0.3", s, String.join(",", xs), String.join(",", ys)));
+            }
+        }
+        Path f = tmp.resolve("runs" + offset + ".jsonl");
+        Files.write(f, lines);
+        return f;
+    }
+
+    @Test
+    void fitPredictEvalAndBadInput() throws Exception {
+        Path train = data(12, 0);
+        Path model = tmp.resolve("model");
+        var fit = CliTest.cli("curves", "fit", "--data", train.toString(), "--agent-features", "log10_lr,clip", "--model", model.toString(),
+                "--epochs", "20", "--members", "2", "--grid", "8");
+        assertThat(fit.code()).as(fit.err()).isZero();
+        assertThat(model.resolve("model.json")).exists();
+
+        Path configs = tmp.resolve("configs.jsonl");
+        Files.write(configs, List.of("{\"id\":\"a\",\"log10_lr\":-3,\"clip\":0.2}", "{\"id\":\"b\",\"log10_lr\":-2,\"clip\":0.3}"));
+        Path observed = tmp.resolve("observed.jsonl");
+        Files.write(observed, List.of("{\"id\":\"b\",\"timesteps\":[1000,2000,3000],\"returns\":[0.5,1.0,1.4]}"));
+        Path out = tmp.resolve("pred.jsonl");
+        var predict = CliTest.cli("curves", "predict", "--model", model.toString(), "--configs", configs.toString(), "--observed",
+                observed.toString(), "--out", out.toString());
+        assertThat(predict.code()).as(predict.err()).isZero();
+        var lines = Files.readAllLines(out);
+        assertThat(lines).hasSize(2);
+        var b = dev.orchard.engine.json.Json.read(lines.get(1));
+        assertThat(b.get("id").asText()).isEqualTo("b");
+        assertThat(b.get("x")).hasSize(8);
+        for (int i = 0; i < 8; i++) {
+            assertThat(b.get("lower").get(i).asDouble()).isLessThanOrEqualTo(b.get("mean").get(i).asDouble());
+            assertThat(b.get("upper").get(i).asDouble()).isGreaterThanOrEqualTo(b.get("mean").get(i).asDouble());
+        }
+        assertThat(b.get("mean").get(0).asDouble()).isEqualTo(0.5); // an observed point is returned as observed
+
+        var eval = CliTest.cli("curves", "eval", "--model", model.toString(), "--data", data(6, 1).toString());
+        assertThat(eval.code()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("vae-ensemble", "k-nearest", "power-law", "last-value", "50%");
+
+        Files.write(configs, List.of("{\"id\":\"a\",\"log10_lr\":-3}"));
+        var missing = CliTest.cli("curves", "predict", "--model", model.toString(), "--configs", configs.toString(), "--out", out.toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("configs.jsonl:1").contains("feature 'clip' is missing");
+        var notModel = CliTest.cli("curves", "predict", "--model", tmp.toString(), "--configs", configs.toString(), "--out", out.toString());
+        assertThat(notModel.code()).isEqualTo(2);
+        assertThat(notModel.err()).contains("no model.json");
+    }
+}
