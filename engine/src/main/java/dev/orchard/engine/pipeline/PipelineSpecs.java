@@ -271,10 +271,6 @@ public final class PipelineSpecs {
         if (s.type().equals("loop") || s.type().equals("group")) {
             boolean loop = s.type().equals("loop");
             Optional<LoopCondition> cond = loop ? loopCondition(s.config(), at + ".config", path, problems) : Optional.of(LoopCondition.ONCE);
-            int max = 10_000;
-            if (s.config().get("max_iterations") instanceof Number n) {
-                max = n.intValue();
-            }
             Graph body = graph(new PipelineSpec(s.stages(), s.edges()), at, path + "/", env, problems);
             return cond.map(c -> new Node.BlockNode(s.name(), s.type(), c, body, DataType.ANY, loop ? Math.max(0, (int) Math.min(Integer.MAX_VALUE,
                     ((Number) s.config().getOrDefault("max_iterations", 10_000)).longValue())) : 1, at));
