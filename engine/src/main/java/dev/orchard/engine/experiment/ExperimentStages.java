@@ -246,10 +246,8 @@ public final class ExperimentStages implements StageTypes.Provider {
                 }
                 ExperimentSpec spec = sweepSpec(env, cfg, List.of());
                 SweepResult r = sub(ctx).sweep(ctx, spec, Optional.empty(), baseDir(env), List.of());
-                List<Double> values = r.observations().stream().map(SweepResult.Observed::value).toList();
-                double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-                double var = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum() / Math.max(1, values.size() - 1);
-                return Map.of("validation", new ValidationResult(r.experimentId(), best.bestParams(), values, mean, Math.sqrt(var)));
+                return Map.of("validation", ValidationResult.of(r.experimentId(), best.bestParams(),
+                        r.observations().stream().map(SweepResult.Observed::value).toList()));
             };
         }
     }

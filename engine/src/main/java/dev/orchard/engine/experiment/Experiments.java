@@ -100,10 +100,7 @@ public final class Experiments {
         ExperimentSpec v = new ExperimentSpec(spec.format(), spec.name(), null, new SearchSpace(params), new OptimizerSpec("grid", null),
                 dev.orchard.engine.schedule.SchedulerSpec.DEFAULT, spec.objective(), seeds, spec.seed(), spec.direction(), spec.resources());
         SweepResult r = ExperimentStages.sub(ctx).sweep(ctx, v, Optional.of(objective), Path.of("").toAbsolutePath(), List.of());
-        List<Double> values = r.observations().stream().map(SweepResult.Observed::value).toList();
-        double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        double var = values.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / Math.max(1, values.size() - 1);
-        return new ValidationResult(r.experimentId(), best.bestParams(), values, mean, Math.sqrt(var));
+        return ValidationResult.of(r.experimentId(), best.bestParams(), r.observations().stream().map(SweepResult.Observed::value).toList());
     }
 
     static ExperimentSpec with(ExperimentSpec spec, String optimizer, int budget) {

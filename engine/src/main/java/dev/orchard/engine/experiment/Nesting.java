@@ -42,8 +42,9 @@ final class Nesting implements SubExperiments {
         Sweep sweep;
         if (existing.isPresent() && existing.get().status() == ExperimentStatus.COMPLETED) {
             return result(existing.get().id(), child.name(), child.direction(), warmStart);
-        } else if (existing.isPresent() && !existing.get().status().finished() || existing.isPresent()
-                && existing.get().status() == ExperimentStatus.INTERRUPTED) {
+        } else if (existing.isPresent() && existing.get().status() != ExperimentStatus.STOPPED
+                && existing.get().status() != ExperimentStatus.FAILED) {
+            // paused, or interrupted by a crash: it continues where it was
             sweep = orchard.resume(existing.get(), child, runner, warmStart);
         } else {
             // new, or the last attempt failed or was stopped: a fresh sweep (a retry of the stage)

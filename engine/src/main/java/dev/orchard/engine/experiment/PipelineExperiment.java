@@ -12,9 +12,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A pipeline running as a stored experiment (kind {@code pipeline}): its status in the history, pause / resume / stop
@@ -140,21 +137,11 @@ public final class PipelineExperiment {
     }
 
     public ExperimentStatus await() throws InterruptedException {
-        try {
-            return done.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return Completion.await(done);
     }
 
     public Optional<ExperimentStatus> await(Duration timeout) throws InterruptedException {
-        try {
-            return Optional.of(done.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (TimeoutException e) {
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return Completion.await(done, timeout);
     }
 
     public CompletableFuture<ExperimentStatus> completion() {

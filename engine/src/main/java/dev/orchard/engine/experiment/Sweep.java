@@ -377,22 +377,12 @@ public final class Sweep {
 
     /** Waits for the sweep to end and returns its final status. */
     public ExperimentStatus await() throws InterruptedException {
-        try {
-            return done.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return Completion.await(done);
     }
 
     /** Waits at most {@code timeout}; empty if the sweep is still running then. */
     public Optional<ExperimentStatus> await(Duration timeout) throws InterruptedException {
-        try {
-            return Optional.of(done.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (TimeoutException e) {
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return Completion.await(done, timeout);
     }
 
     public CompletableFuture<ExperimentStatus> completion() {

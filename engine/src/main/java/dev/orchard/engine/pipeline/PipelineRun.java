@@ -69,6 +69,7 @@ public final class PipelineRun {
     private volatile boolean stopping;
     private volatile Future<?> current;
     private Deque<Frame> restore = new ArrayDeque<>();
+    private final Map<Edge, Hooks<Object>> effective = new java.util.IdentityHashMap<>();
 
     public PipelineRun(Pipeline pipeline, Options options) {
         this.pipeline = pipeline;
@@ -266,19 +267,22 @@ public final class PipelineRun {
         return Optional.of(inputs);
     }
 
+    /** An edge's hooks over the global hook sets, made once per edge (the run thread alone asks). */
     private Hooks<Object> effective(Edge e) {
+        return effective.computeIfAbsent(e, edge -> global().overlay(edge.hooks()));
+    }
+
+    private Hooks<Object> global() {
         Hooks<Object> base = new Hooks<>();
         pipeline.globalHooks().sets.forEach(s -> s.apply(base));
-        return base.overlay(e.hooks());
+        return base;
     }
 
     /** The run hooks of a node: those of its outgoing throughs (the first that sets a thing wins). */
     private Hooks<Object> runHooks(Graph g, Node n) {
         List<Edge> out = g.outOf(n.name());
         if (out.isEmpty()) {
-            Hooks<Object> base = new Hooks<>();
-            pipeline.globalHooks().sets.forEach(s -> s.apply(base));
-            return base;
+            return global();
         }
         Hooks<Object> merged = effective(out.get(out.size() - 1));
         for (int i = out.size() - 2; i >= 0; i--) {
