@@ -54,9 +54,15 @@ public class OrchardApp extends Application {
         workbench.show(stage);
         Optional<Path> spec = options.specToOpen(Optional.ofNullable(System.getProperty("orchard.home")), Path.of(""));
         if (spec.isPresent()) {
-            var opened = workbench.shell().openSpec(spec.get());
+            var opened = workbench.shell().open(spec.get());
             if (options.autostart()) {
-                opened.thenRun(() -> workbench.run().start());
+                opened.thenAccept(page -> {
+                    if (page == dev.orchard.app.shell.ShellViewModel.Page.PIPELINE) {
+                        workbench.canvas().run();
+                    } else {
+                        workbench.run().start();
+                    }
+                });
             }
         } else {
             workbench.messages().info("Open an experiment spec with File ▸ Open spec… (Ctrl+O)");

@@ -1,5 +1,7 @@
 package dev.orchard.app.shell;
 
+import dev.orchard.app.canvas.CanvasView;
+import dev.orchard.app.canvas.CanvasViewModel;
 import dev.orchard.app.history.ExperimentsView;
 import dev.orchard.app.support.Messages;
 import dev.orchard.app.sweep.RunView;
@@ -16,6 +18,8 @@ import javafx.scene.control.MenuItem;
 import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
@@ -25,29 +29,47 @@ import javafx.stage.Window;
 import org.controlsfx.control.StatusBar;
 
 /**
- * The main window: menus (File, Run, View), the experiments list on the left, the run view in the centre, a status
- * bar at the bottom. It binds to {@link ShellViewModel}; file choosing goes through {@link FileDialogs}.
+ * The main window: menus (File, Edit, Run, View), the experiments list on the left, two pages in the centre (the run
+ * view and the pipeline canvas), a status bar at the bottom. The Run menu acts on the page on display. It binds to
+ * {@link ShellViewModel}; file choosing goes through {@link FileDialogs}.
  */
 public final class MainView {
     private final ShellViewModel shell;
     private final RunViewModel run;
+    private final CanvasViewModel canvasVm;
     private final FileDialogs dialogs;
+    private final CanvasView canvasView;
+    private final TabPane pages = new TabPane();
     private final BorderPane root = new BorderPane();
     private final RunView runView;
     private final ExperimentsView experimentsView;
     private final StatusBar statusBar = new StatusBar();
     private Scene scene;
 
-    public MainView(ShellViewModel shell, RunViewModel run, ExperimentsView experimentsView, Messages messages,
-                    FileDialogs dialogs) {
+    public MainView(ShellViewModel shell, RunViewModel run, CanvasViewModel canvasVm, ExperimentsView experimentsView,
+                    Messages messages, FileDialogs dialogs) {
         this.shell = shell;
         this.run = run;
+        this.canvasVm = canvasVm;
         this.dialogs = dialogs;
         this.experimentsView = experimentsView;
         this.runView = new RunView(run, this::exportChosen);
+        this.canvasView = new CanvasView(canvasVm, this::openChosen, this::saveAsChosen);
+        canvasVm.setQuestions(new CanvasQuestions(this::window, () -> shell.themeProperty().get()));
         root.getStyleClass().add("main-window");
+        Tab runTab = new Tab("Run", runView.root());
+        runTab.setId("tabRun");
+        Tab pipelineTab = new Tab("Pipeline", canvasView.root());
+        pipelineTab.setId("tabPipeline");
+        pages.getTabs().addAll(runTab, pipelineTab);
+        pages.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        pages.getStyleClass().add("pages");
+        pages.getSelectionModel().select(shell.pageProperty().get() == ShellViewModel.Page.PIPELINE ? pipelineTab : runTab);
+        pages.getSelectionModel().selectedItemProperty().addListener((o, a, t) ->
+                shell.pageProperty().set(t == pipelineTab ? ShellViewModel.Page.PIPELINE : ShellViewModel.Page.RUN));
+        shell.pageProperty().addListener((o, a, p) -> pages.getSelectionModel().select(p == ShellViewModel.Page.PIPELINE ? pipelineTab : runTab));
         root.setTop(menuBar());
-        SplitPane split = new SplitPane(experimentsView.root(), runView.root());
+        SplitPane split = new SplitPane(experimentsView.root(), pages);
         split.setOrientation(Orientation.HORIZONTAL);
         split.setDividerPositions(0.2);
         SplitPane.setResizableWithParent(experimentsView.root(), false);
@@ -73,44 +95,118 @@ public final class MainView {
         });
     }
 
+    private static MenuItem item(String id, String text, KeyCodeCombination key, Runnable action) {
+        MenuItem m = new MenuItem(text);
+        m.setId(id);
+        if (key != null) {
+            m.setAccelerator(key);
+        }
+        m.setOnAction(e -> action.run());
+        return m;
+    }
+
+    private static KeyCodeCombination shortcut(KeyCode code, KeyCombination.Modifier... more) {
+        KeyCombination.Modifier[] mods = new KeyCombination.Modifier[more.length + 1];
+        mods[0] = KeyCombination.SHORTCUT_DOWN;
+        System.arraycopy(more, 0, mods, 1, more.length);
+        return new KeyCodeCombination(code, mods);
+    }
+
     private MenuBar menuBar() {
-        MenuItem open = new MenuItem("Open spec…");
-        open.setId("menuOpen");
-        open.setAccelerator(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
-        open.setOnAction(e -> dialogs.chooseSpec(window(), shell.lastFolder()).ifPresent(shell::openSpec));
-        MenuItem export = new MenuItem("Export JSON…");
-        export.setId("menuExport");
-        export.setAccelerator(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
-        export.disableProperty().bind(run.canExportProperty().not());
-        export.setOnAction(e -> exportChosen());
-        MenuItem quit = new MenuItem("Quit");
-        quit.setId("menuQuit");
-        quit.setAccelerator(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
-        quit.setOnAction(e -> {
+        javafx.beans.binding.BooleanBinding onCanvas = javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> shell.pageProperty().get() == ShellViewModel.Page.PIPELINE, shell.pageProperty());
+        MenuItem newPipeline = item("menuNewPipeline", "New pipeline", shortcut(KeyCode.N), () -> {
+            shell.pageProperty().set(ShellViewModel.Page.PIPELINE);
+            canvasVm.newPipeline();
+        });
+        MenuItem open = item("menuOpen", "Open…", shortcut(KeyCode.O), this::openChosen);
+        MenuItem save = item("menuSave", "Save pipeline", shortcut(KeyCode.S), () -> {
+            if (!canvasVm.save()) {
+                saveAsChosen();
+            }
+        });
+        save.disableProperty().bind(onCanvas.not());
+        MenuItem saveAs = item("menuSaveAs", "Save pipeline as…", shortcut(KeyCode.S, KeyCombination.SHIFT_DOWN), this::saveAsChosen);
+        saveAs.disableProperty().bind(onCanvas.not());
+        MenuItem export = item("menuExport", "Export JSON…", shortcut(KeyCode.E), () -> {
+            if (onCanvas.get()) {
+                dialogs.chooseExportFile(window(), canvasVm.editor().doc().name() + ".json", shell.lastFolder()).ifPresent(canvasVm::export);
+            } else {
+                exportChosen();
+            }
+        });
+        export.disableProperty().bind(onCanvas.not().and(run.canExportProperty().not()));
+        MenuItem quit = item("menuQuit", "Quit", shortcut(KeyCode.Q), () -> {
             if (window() != null) {
                 window().hide(); // gone at once; closing the engine (stopping sweeps) happens in OrchardApp.stop()
             }
             Platform.exit();
         });
-        Menu file = new Menu("File", null, open, export, new SeparatorMenuItem(), quit);
+        Menu file = new Menu("File", null, newPipeline, open, save, saveAs, export, new SeparatorMenuItem(), quit);
         file.setId("menuFile");
 
-        MenuItem start = new MenuItem("Start");
-        start.setAccelerator(new KeyCodeCombination(KeyCode.F5));
-        start.disableProperty().bind(run.canStartProperty().not());
-        start.setOnAction(e -> run.start());
-        MenuItem pause = new MenuItem("Pause");
-        pause.setAccelerator(new KeyCodeCombination(KeyCode.F6));
-        pause.disableProperty().bind(run.canPauseProperty().not());
-        pause.setOnAction(e -> run.pause());
-        MenuItem resume = new MenuItem("Resume");
-        resume.setAccelerator(new KeyCodeCombination(KeyCode.F7));
-        resume.disableProperty().bind(run.canResumeProperty().not());
-        resume.setOnAction(e -> run.resume());
-        MenuItem stop = new MenuItem("Stop");
-        stop.setAccelerator(new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN));
-        stop.disableProperty().bind(run.canStopProperty().not());
-        stop.setOnAction(e -> run.stop());
+        var ed = canvasVm.editor();
+        MenuItem undo = item("menuUndo", "Undo", shortcut(KeyCode.Z), ed::undo);
+        undo.disableProperty().bind(onCanvas.not().or(canvasVm.canUndoProperty().not()));
+        MenuItem redo = item("menuRedo", "Redo", shortcut(KeyCode.Z, KeyCombination.SHIFT_DOWN), ed::redo);
+        redo.disableProperty().bind(onCanvas.not().or(canvasVm.canRedoProperty().not()));
+        MenuItem cut = item("menuCut", "Cut", shortcut(KeyCode.X), ed::cut);
+        MenuItem copy = item("menuCopy", "Copy", shortcut(KeyCode.C), ed::copy);
+        MenuItem paste = item("menuPaste", "Paste", shortcut(KeyCode.V), ed::paste);
+        paste.disableProperty().bind(onCanvas.not().or(canvasVm.canPasteProperty().not()));
+        MenuItem delete = item("menuDelete", "Delete", new KeyCodeCombination(KeyCode.DELETE), ed::deleteSelected);
+        for (MenuItem m : new MenuItem[]{cut, copy, delete}) {
+            m.disableProperty().bind(onCanvas.not().or(canvasVm.hasSelectionProperty().not()));
+        }
+        MenuItem selectAll = item("menuSelectAll", "Select all", shortcut(KeyCode.A), ed::selectAll);
+        MenuItem group = item("menuGroup", "Group into sub-experiment", shortcut(KeyCode.G), canvasVm::group);
+        group.disableProperty().bind(onCanvas.not().or(canvasVm.hasSelectionProperty().not()));
+        MenuItem openGroup = item("menuOpenGroup", "Open sub-experiment", shortcut(KeyCode.DOWN),
+                () -> ed.selectedNode().ifPresent(n -> ed.open(n.id())));
+        MenuItem up = item("menuUp", "Up one level", shortcut(KeyCode.UP), ed::up);
+        up.disableProperty().bind(onCanvas.not().or(canvasVm.insideBlockProperty().not()));
+        selectAll.disableProperty().bind(onCanvas.not());
+        openGroup.disableProperty().bind(onCanvas.not());
+        Menu edit = new Menu("Edit", null, undo, redo, new SeparatorMenuItem(), cut, copy, paste, delete, selectAll,
+                new SeparatorMenuItem(), group, openGroup, up);
+        edit.setId("menuEdit");
+
+        MenuItem start = item("menuStart", "Start", new KeyCodeCombination(KeyCode.F5), () -> {
+            if (onCanvas.get()) {
+                canvasVm.run();
+            } else {
+                run.start();
+            }
+        });
+        start.disableProperty().bind(javafx.beans.binding.Bindings.when(onCanvas).then(canvasVm.canRunProperty().not())
+                .otherwise(run.canStartProperty().not()));
+        MenuItem pause = item("menuPause", "Pause", new KeyCodeCombination(KeyCode.F6), () -> {
+            if (onCanvas.get()) {
+                canvasVm.pause();
+            } else {
+                run.pause();
+            }
+        });
+        pause.disableProperty().bind(javafx.beans.binding.Bindings.when(onCanvas).then(canvasVm.canPauseProperty().not())
+                .otherwise(run.canPauseProperty().not()));
+        MenuItem resume = item("menuResume", "Resume", new KeyCodeCombination(KeyCode.F7), () -> {
+            if (onCanvas.get()) {
+                canvasVm.resume();
+            } else {
+                run.resume();
+            }
+        });
+        resume.disableProperty().bind(javafx.beans.binding.Bindings.when(onCanvas).then(canvasVm.canResumeProperty().not())
+                .otherwise(run.canResumeProperty().not()));
+        MenuItem stop = item("menuStop", "Stop", new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN), () -> {
+            if (onCanvas.get()) {
+                canvasVm.stop();
+            } else {
+                run.stop();
+            }
+        });
+        stop.disableProperty().bind(javafx.beans.binding.Bindings.when(onCanvas).then(canvasVm.canStopProperty().not())
+                .otherwise(run.canStopProperty().not()));
         Menu runMenu = new Menu("Run", null, start, pause, resume, stop);
         runMenu.setId("menuRun");
 
@@ -128,12 +224,32 @@ public final class MainView {
         Runnable syncThemeItems = () -> themes.selectToggle(shell.themeProperty().get() == Theme.DARK ? dark : light);
         shell.themeProperty().addListener((o, a, b) -> syncThemeItems.run());
         syncThemeItems.run();
-        Menu view = new Menu("View", null, light, dark);
+        MenuItem zoomIn = item("menuZoomIn", "Zoom in", shortcut(KeyCode.EQUALS), canvasView::zoomIn);
+        MenuItem zoomOut = item("menuZoomOut", "Zoom out", shortcut(KeyCode.MINUS), canvasView::zoomOut);
+        MenuItem fit = item("menuZoomFit", "Zoom to fit", shortcut(KeyCode.DIGIT0), canvasView::zoomToFit);
+        for (MenuItem m : new MenuItem[]{zoomIn, zoomOut, fit}) {
+            m.disableProperty().bind(onCanvas.not());
+        }
+        MenuItem showRun = item("menuShowRun", "Run page", shortcut(KeyCode.DIGIT1), () -> shell.pageProperty().set(ShellViewModel.Page.RUN));
+        MenuItem showCanvas = item("menuShowPipeline", "Pipeline canvas", shortcut(KeyCode.DIGIT2),
+                () -> shell.pageProperty().set(ShellViewModel.Page.PIPELINE));
+        Menu view = new Menu("View", null, showRun, showCanvas, new SeparatorMenuItem(), zoomIn, zoomOut, fit,
+                new SeparatorMenuItem(), light, dark);
         view.setId("menuView");
 
-        MenuBar bar = new MenuBar(file, runMenu, view);
+        MenuBar bar = new MenuBar(file, edit, runMenu, view);
         bar.setId("menuBar");
         return bar;
+    }
+
+    /** Asks for a file, then opens it on the page it belongs to (a pipeline in the canvas). */
+    public void openChosen() {
+        dialogs.chooseSpec(window(), shell.lastFolder()).ifPresent(shell::open);
+    }
+
+    /** Asks where to save the pipeline on the canvas, then saves it there. */
+    public void saveAsChosen() {
+        dialogs.chooseExportFile(window(), canvasVm.editor().doc().name() + ".json", shell.lastFolder()).ifPresent(canvasVm::saveTo);
     }
 
     /** Asks where to export the experiment on display, then exports it in the background. */
@@ -182,6 +298,14 @@ public final class MainView {
 
     public RunView runView() {
         return runView;
+    }
+
+    public CanvasView canvasView() {
+        return canvasView;
+    }
+
+    public TabPane pages() {
+        return pages;
     }
 
     public ExperimentsView experimentsView() {

@@ -1,5 +1,6 @@
 package dev.orchard.app.shell;
 
+import dev.orchard.app.canvas.CanvasViewModel;
 import dev.orchard.app.support.Async;
 import dev.orchard.app.support.Messages;
 import dev.orchard.app.sweep.LoadedSpec;
@@ -21,18 +22,66 @@ public final class ShellViewModel {
     private final Async async;
     private final Messages messages;
     private final RunViewModel run;
+    /** The page on display: the run view or the pipeline canvas. */
+    public enum Page { RUN, PIPELINE }
+
     private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(this, "theme", Theme.LIGHT);
+    private final ObjectProperty<Page> page = new SimpleObjectProperty<>(this, "page", Page.RUN);
+    private final CanvasViewModel canvas;
     private final StringBinding title;
     private Path lastFolder;
 
-    public ShellViewModel(Orchard orchard, Async async, Messages messages, RunViewModel run, Theme theme) {
+    public ShellViewModel(Orchard orchard, Async async, Messages messages, RunViewModel run, CanvasViewModel canvas, Theme theme) {
         this.orchard = orchard;
+        this.canvas = canvas;
         this.async = async;
         this.messages = messages;
         this.run = run;
         this.theme.set(theme);
-        this.title = Bindings.createStringBinding(() -> run.loaded().map(l -> "Orchard — " + l.spec().name()).orElse("Orchard"),
-                run.loadedProperty());
+        this.title = Bindings.createStringBinding(() -> page.get() == Page.PIPELINE
+                        ? "Orchard — " + canvas.editor().doc().name() + (canvas.dirtyProperty().get() ? " •" : "")
+                        : run.loaded().map(l -> "Orchard — " + l.spec().name()).orElse("Orchard"),
+                run.loadedProperty(), page, canvas.versionProperty(), canvas.dirtyProperty());
+    }
+
+    /**
+     * Opens an experiment file where it belongs: a pipeline (it has {@code "pipeline"}) in the canvas, anything else
+     * in the run view. Completes with the page it went to.
+     */
+    public CompletableFuture<Page> open(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        lastFolder = abs.getParent();
+        CompletableFuture<Page> done = new CompletableFuture<>();
+        async.run(() -> isPipeline(abs), pipeline -> {
+            if (pipeline) {
+                page.set(Page.PIPELINE);
+                canvas.open(abs).whenComplete((d, e) -> done.complete(Page.PIPELINE));
+            } else {
+                page.set(Page.RUN);
+                openSpec(abs).whenComplete((l, e) -> done.complete(Page.RUN));
+            }
+        }, e -> {
+            messages.error("Cannot open " + abs + ":\n" + Messages.describe(e));
+            done.complete(page.get());
+        });
+        return done;
+    }
+
+    private static boolean isPipeline(Path file) throws java.io.IOException {
+        if (java.nio.file.Files.size(file) > dev.orchard.app.canvas.CanvasIO.MAX_BYTES) {
+            return false; // the run view's reader says what is wrong with it
+        }
+        try {
+            var tree = Specs.tree(java.nio.file.Files.readString(file), file.getFileName().toString());
+            return tree.isObject() && tree.has("pipeline");
+        } catch (RuntimeException e) {
+            // not JSON: the canvas's reader says where
+            return java.nio.file.Files.readString(file).contains("\"pipeline\"");
+        }
+    }
+
+    public ObjectProperty<Page> pageProperty() {
+        return page;
     }
 
     /** Reads and checks a spec file off the UI thread, then loads it ready to run. */

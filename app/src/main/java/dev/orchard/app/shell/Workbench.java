@@ -1,5 +1,6 @@
 package dev.orchard.app.shell;
 
+import dev.orchard.app.canvas.CanvasViewModel;
 import dev.orchard.app.history.ExperimentsView;
 import dev.orchard.app.history.ExperimentsViewModel;
 import dev.orchard.app.support.Async;
@@ -24,6 +25,7 @@ public final class Workbench implements AutoCloseable {
     private final Messages messages = new Messages();
     private final RunViewModel run;
     private final ExperimentsViewModel experiments;
+    private final CanvasViewModel canvas;
     private final ShellViewModel shell;
     private final MainView view;
 
@@ -38,10 +40,12 @@ public final class Workbench implements AutoCloseable {
         Async async = new Async(background, Platform::runLater);
         run = new RunViewModel(orchard, async, messages);
         experiments = new ExperimentsViewModel(orchard, async, messages);
-        shell = new ShellViewModel(orchard, async, messages, run, theme);
+        canvas = new CanvasViewModel(orchard, async, messages);
+        shell = new ShellViewModel(orchard, async, messages, run, canvas, theme);
         pump = new EventPump(orchard.events(), Platform::runLater, EventPump.DEFAULT_FRAME);
         pump.addListener(run::onEvents);
         pump.addListener(experiments::onEvents);
+        pump.addListener(canvas::onEvents);
 
         // Selecting an experiment shows it; whatever is on display (a new sweep too) is selected in the list.
         experiments.selectedIdProperty().addListener((o, a, id) -> {
@@ -50,7 +54,7 @@ public final class Workbench implements AutoCloseable {
             }
         });
         run.displayedIdProperty().addListener((o, a, id) -> experiments.selectedIdProperty().set(id.longValue()));
-        view = new MainView(shell, run, new ExperimentsView(experiments), messages, dialogs);
+        view = new MainView(shell, run, canvas, new ExperimentsView(experiments), messages, dialogs);
         experiments.refresh();
     }
 
@@ -80,6 +84,10 @@ public final class Workbench implements AutoCloseable {
 
     public RunViewModel run() {
         return run;
+    }
+
+    public CanvasViewModel canvas() {
+        return canvas;
     }
 
     public ExperimentsViewModel experiments() {

@@ -6,12 +6,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /** Small helpers for UI tests: read state on the FX thread, wait for conditions. */
-final class FxTests {
+public final class FxTests {
     private FxTests() {
     }
 
     /** Evaluates {@code c} on the FX thread and returns its value. */
-    static <T> T fx(Callable<T> c) {
+    public static <T> T fx(Callable<T> c) {
         try {
             return WaitForAsyncUtils.asyncFx(c).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -20,7 +20,7 @@ final class FxTests {
     }
 
     /** Waits (at most {@code seconds}) until {@code condition}, evaluated on the FX thread, holds. */
-    static void until(int seconds, String what, Callable<Boolean> condition) {
+    public static void until(int seconds, String what, Callable<Boolean> condition) {
         try {
             WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> fx(condition));
         } catch (java.util.concurrent.TimeoutException e) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@link SubExperiments} of one engine: child sweeps found again by parent and name, so a resumed pipeline reuses them. */
@@ -51,6 +52,13 @@ final class Nesting implements SubExperiments {
             sweep = orchard.start(child, objective.isPresent() ? Optional.empty() : Optional.of(baseDir), runner,
                     Orchard.scheduler(child), Optional.of(parentId), warmStart);
         }
+        // which stored experiment this stage runs, and its size: live views count its finished trials as progress
+        Map<String, Double> sub = new java.util.LinkedHashMap<>();
+        sub.put("child_experiment", (double) sweep.experimentId());
+        if (child.budget() != null) {
+            sub.put("budget", (double) child.budget());
+        }
+        ctx.report(sub);
         ctx.onControl(c -> {
             switch (c) {
                 case PAUSE -> sweep.pause();

@@ -82,7 +82,11 @@ public final class DataTypes {
         return new DataType.Struct(raw.getSimpleName(), Map.of(), Optional.of(raw));
     }
 
-    static Optional<String> accept(DataType expected, DataType produced) {
+    /**
+     * Why a value of type {@code produced} cannot flow where {@code expected} is wanted, or empty when it can (the
+     * check of a through contract at build time, and of a connection the canvas is asked to make).
+     */
+    public static Optional<String> accept(DataType expected, DataType produced) {
         if (expected instanceof DataType.Any || produced instanceof DataType.Any) {
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package dev.orchard.engine.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -20,27 +21,47 @@ import java.util.Optional;
  * }</pre>
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record PipelineSpec(List<StageSpec> stages, List<EdgeSpec> edges) {
+public record PipelineSpec(List<StageSpec> stages, List<EdgeSpec> edges, @JsonIgnore boolean explicit) {
     public PipelineSpec {
         stages = stages == null ? List.of() : List.copyOf(stages);
         edges = edges == null ? List.of() : List.copyOf(edges);
+        explicit = explicit || !edges.isEmpty();
     }
 
-    /** Whether edges are explicit (a graph) rather than the chain of stages in order. */
+    public PipelineSpec(List<StageSpec> stages, List<EdgeSpec> edges) {
+        this(stages, edges, false);
+    }
+
+    /**
+     * Whether edges are explicit (a graph) rather than the chain of stages in order. An explicit {@code "edges": []}
+     * means unconnected stages (the canvas writes what was drawn, even when nothing is connected).
+     */
     public boolean explicitEdges() {
-        return !edges.isEmpty();
+        return explicit;
     }
 
     /** A stage, or a loop / group ({@code type} "loop" or "group") with {@code stages} (and optionally edges) inside. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record StageSpec(String name, String type, Map<String, Object> config, Optional<ThroughSpec> through,
-                            List<StageSpec> stages, List<EdgeSpec> edges, Optional<Position> position) {
+                            List<StageSpec> stages, List<EdgeSpec> edges, Optional<Position> position,
+                            @JsonIgnore boolean explicitEdges) {
         public StageSpec {
             config = config == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(config));
             through = through == null ? Optional.empty() : through;
             stages = stages == null ? List.of() : List.copyOf(stages);
             edges = edges == null ? List.of() : List.copyOf(edges);
             position = position == null ? Optional.empty() : position;
+            explicitEdges = explicitEdges || !edges.isEmpty();
+        }
+
+        public StageSpec(String name, String type, Map<String, Object> config, Optional<ThroughSpec> through,
+                         List<StageSpec> stages, List<EdgeSpec> edges, Optional<Position> position) {
+            this(name, type, config, through, stages, edges, position, false);
+        }
+
+        /** The body of a loop or group as a pipeline of its own. */
+        public PipelineSpec body() {
+            return new PipelineSpec(stages, edges, explicitEdges);
         }
     }
 

@@ -58,7 +58,8 @@ public final class PipelineSpecs {
                 problems.add(problem(path + "." + k, "", "unknown key; a pipeline has \"stages\" and optionally \"edges\""));
             }
         });
-        return new PipelineSpec(stages(node.get("stages"), path + ".stages", problems, count), edges(node.get("edges"), path + ".edges", problems));
+        return new PipelineSpec(stages(node.get("stages"), path + ".stages", problems, count), edges(node.get("edges"), path + ".edges", problems),
+                node.has("edges"));
     }
 
     private static List<PipelineSpec.StageSpec> stages(JsonNode arr, String path, List<PipelineException.Problem> problems, int[] count) {
@@ -109,12 +110,9 @@ public final class PipelineSpecs {
                 }
             }
             boolean block = type.equals("loop") || type.equals("group");
-            List<PipelineSpec.StageSpec> inner = List.of();
-            List<PipelineSpec.EdgeSpec> innerEdges = List.of();
+            PipelineSpec body = new PipelineSpec(List.of(), List.of());
             if (block) {
-                PipelineSpec body = readBlock(bodyOf(s), at, problems, count);
-                inner = body.stages();
-                innerEdges = body.edges();
+                body = readBlock(bodyOf(s), at, problems, count);
             } else if (s.has("stages") || s.has("edges")) {
                 problems.add(problem(at + ".stages", name, "only loop and group stages have stages inside"));
             }
@@ -127,7 +125,7 @@ public final class PipelineSpecs {
                     problems.add(problem(at + ".position", name, "must be {\"x\": number, \"y\": number}"));
                 }
             }
-            out.add(new PipelineSpec.StageSpec(name, type, config, through, inner, innerEdges, pos));
+            out.add(new PipelineSpec.StageSpec(name, type, config, through, body.stages(), body.edges(), pos, body.explicitEdges()));
         }
         return out;
     }
@@ -271,7 +269,7 @@ public final class PipelineSpecs {
         if (s.type().equals("loop") || s.type().equals("group")) {
             boolean loop = s.type().equals("loop");
             Optional<LoopCondition> cond = loop ? loopCondition(s.config(), at + ".config", path, problems) : Optional.of(LoopCondition.ONCE);
-            Graph body = graph(new PipelineSpec(s.stages(), s.edges()), at, path + "/", env, problems);
+            Graph body = graph(s.body(), at, path + "/", env, problems);
             return cond.map(c -> new Node.BlockNode(s.name(), s.type(), c, body, DataType.ANY, loop ? Math.max(0, (int) Math.min(Integer.MAX_VALUE,
                     ((Number) s.config().getOrDefault("max_iterations", 10_000)).longValue())) : 1, at));
         }

@@ -1,0 +1,197 @@
+package dev.orchard.app.canvas;
+
+import dev.orchard.engine.pipeline.Port;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.Pane;
+import javafx.scene.shape.Circle;
+import javafx.util.Duration;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One node drawn: its name and type, its ports (each showing its contract type on hover), its run state with
+ * progress, and a marker with the messages when something is wrong. Positioned absolutely; sized by {@link Geometry}.
+ */
+final class NodeView extends Pane {
+    /** A port's circle knows what it is, for connection gestures. */
+    record PortRef(String nodeId, String port, boolean output) {
+    }
+
+    private CanvasNode model;
+    private CanvasGraph level;
+    private final Label name = new Label();
+    private final Label type = new Label();
+    private final Label status = new Label();
+    private final Label problem = new Label("!");
+    private final ProgressBar progress = new ProgressBar();
+    private final Tooltip problemTip = new Tooltip();
+    final List<Circle> portCircles = new ArrayList<>();
+    private final List<javafx.scene.Node> portNodes = new ArrayList<>();
+    private String portsKey = "";
+
+    NodeView(CanvasNode n, CanvasGraph g) {
+        getStyleClass().add("canvas-node");
+        name.getStyleClass().add("node-name");
+        type.getStyleClass().add("node-type");
+        status.getStyleClass().add("node-status");
+        problem.getStyleClass().add("node-problem");
+        progress.getStyleClass().add("node-progress");
+        problem.setVisible(false);
+        problemTip.setShowDelay(Duration.millis(200));
+        problemTip.setWrapText(true);
+        problemTip.setMaxWidth(420);
+        Tooltip.install(problem, problemTip);
+        progress.setVisible(false);
+        getChildren().addAll(name, type, status, progress, problem);
+        setPickOnBounds(true);
+        update(n, g);
+    }
+
+    CanvasNode model() {
+        return model;
+    }
+
+    void update(CanvasNode n, CanvasGraph g) {
+        this.model = n;
+        this.level = g;
+        getStyleClass().removeAll("terminal", "block", "unread");
+        if (n.isTerminal()) {
+            getStyleClass().add("terminal");
+        } else if (n.isBlock()) {
+            getStyleClass().add("block");
+        } else if (n.unread().isPresent()) {
+            getStyleClass().add("unread");
+        }
+        double w = Geometry.width(n);
+        double h = Geometry.height(n, g);
+        setPrefSize(w, h);
+        setMinSize(w, h);
+        setMaxSize(w, h);
+        resize(w, h);
+        relocate(n.x(), n.y());
+        name.setText(n.name());
+        name.setMaxWidth(w - 34);
+        name.relocate(n.id().equals(CanvasNode.OUTPUT) ? 18 : 12, n.isTerminal() ? 9 : 7);
+        type.setText(n.isTerminal() ? "" : typeText(n));
+        type.setVisible(!n.isTerminal());
+        type.setMaxWidth(w - 24);
+        type.relocate(12, 25);
+        problem.relocate(w - 24, 6);
+        status.relocate(12, h - Geometry.FOOTER + 2);
+        progress.setPrefWidth(w - 104);
+        progress.resize(w - 104, 8);
+        progress.relocate(92, h - Geometry.FOOTER + 7);
+        status.setVisible(!n.isTerminal());
+        List<Port> ins = Ports.inputs(n, g);
+        List<Port> outs = Ports.outputs(n, g);
+        String key = ins + "|" + outs + "|" + w;
+        if (!key.equals(portsKey)) {
+            portsKey = key;
+            getChildren().removeAll(portNodes);
+            portNodes.clear();
+            portCircles.clear();
+            for (int i = 0; i < ins.size(); i++) {
+                addPort(n, ins.get(i), Geometry.portY(n, ins.size(), i, false), false, w);
+            }
+            for (int i = 0; i < outs.size(); i++) {
+                addPort(n, outs.get(i), Geometry.portY(n, ins.size(), i, true), true, w);
+            }
+        } else {
+            for (Circle c : portCircles) {
+                PortRef r = (PortRef) c.getUserData();
+                c.setUserData(new PortRef(n.id(), r.port(), r.output()));
+            }
+        }
+    }
+
+    private static String typeText(CanvasNode n) {
+        if (n.unread().isPresent()) {
+            return "could not be read";
+        }
+        if (n.type().equals("sweep")) {
+            Object opt = n.config().get("optimizer") instanceof java.util.Map<?, ?> m ? m.get("name") : null;
+            Object sch = n.config().get("scheduler") instanceof java.util.Map<?, ?> m ? m.get("type") : null;
+            return "sweep" + (opt == null ? "" : " · " + opt) + (sch == null ? "" : " · " + sch);
+        }
+        if (n.type().equals("loop")) {
+            Object times = n.config().get("times");
+            Object each = n.config().get("for_each");
+            return "loop" + (times != null ? " × " + times : each != null ? " for each " + each : "") + " · " + n.body().stages().size() + " inside";
+        }
+        if (n.type().equals("group")) {
+            return "sub-experiment · " + n.body().stages().size() + " inside";
+        }
+        return n.type();
+    }
+
+    private void addPort(CanvasNode n, Port p, double y, boolean output, double w) {
+        Circle c = new Circle(6);
+        c.getStyleClass().addAll("port", output ? "port-out" : "port-in");
+        if (p.optional() && !output) {
+            c.getStyleClass().add("port-optional");
+        }
+        c.setCenterX(output ? w : 0);
+        c.setCenterY(y);
+        c.setUserData(new PortRef(n.id(), p.name(), output));
+        Tooltip tip = new Tooltip((output ? "output " : "input ") + p.name() + ": " + p.type() + (p.optional() ? " (optional)" : "")
+                + (p.description().isEmpty() ? "" : "\n" + p.description()));
+        tip.setShowDelay(Duration.millis(150));
+        Tooltip.install(c, tip);
+        Label l = new Label(n.isTerminal() ? "" : p.name() + " : " + p.type());
+        l.getStyleClass().add("port-label");
+        l.setMouseTransparent(true);
+        l.setMaxWidth(w - 28);
+        if (output) {
+            l.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
+            l.setPrefWidth(w - 28);
+            l.setMinWidth(w - 28);
+            l.relocate(14, y - 9);
+        } else {
+            l.relocate(14, y - 9);
+        }
+        portNodes.add(c);
+        portNodes.add(l);
+        portCircles.add(c);
+        getChildren().addAll(l, c);
+    }
+
+    void setSelected(boolean on) {
+        pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("selected"), on);
+    }
+
+    void setProblems(List<String> messages) {
+        boolean bad = !messages.isEmpty();
+        problem.setVisible(bad);
+        problemTip.setText(String.join("\n", messages));
+        pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("problem"), bad);
+    }
+
+    List<String> problems() {
+        return problem.isVisible() ? List.of(problemTip.getText().split("\n")) : List.of();
+    }
+
+    void setState(StageState s) {
+        for (StageState.Kind k : StageState.Kind.values()) {
+            pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("state-" + k.name().toLowerCase(java.util.Locale.ROOT)), s.kind() == k);
+        }
+        status.setText(s.kind() == StageState.Kind.IDLE ? "idle" : s.kind().label());
+        if (!s.message().isEmpty()) {
+            Tooltip.install(status, new Tooltip(s.message()));
+        }
+        boolean showBar = s.kind() == StageState.Kind.RUNNING || s.kind() == StageState.Kind.RETRYING
+                || s.kind() == StageState.Kind.DONE && s.progress() >= 0;
+        progress.setVisible(showBar && !model.isTerminal());
+        progress.setProgress(s.progress() < 0 ? ProgressBar.INDETERMINATE_PROGRESS : s.progress());
+    }
+
+    String statusText() {
+        return status.getText();
+    }
+
+    CanvasGraph level() {
+        return level;
+    }
+}
