@@ -42,6 +42,7 @@ public final class CanvasEditor {
     private Step gesture;
     private long version;
     private long changes;
+    private long structure;
     private long savedAt;
 
     public CanvasEditor(CanvasDoc doc) {
@@ -68,6 +69,7 @@ public final class CanvasEditor {
         gesture = null;
         changes = 0;
         savedAt = 0;
+        structure++;
         fire();
     }
 
@@ -78,6 +80,11 @@ public final class CanvasEditor {
     /** Increases with every change (edits, selection, level). */
     public long version() {
         return version;
+    }
+
+    /** Increases with every change that is not only a move (what the checks look at). */
+    public long structureVersion() {
+        return structure;
     }
 
     /** Whether the document changed since it was loaded or saved. */
@@ -172,6 +179,9 @@ public final class CanvasEditor {
         record(label, coalesce);
         doc = withLevel(after);
         changes++;
+        if (!label.equals("move")) {
+            structure++;
+        }
         fire();
     }
 
@@ -204,6 +214,9 @@ public final class CanvasEditor {
             undo.push(g);
             redo.clear();
             changes++;
+            if (!g.label().equals("move")) {
+                structure++;
+            }
             fire();
         }
     }
@@ -247,6 +260,7 @@ public final class CanvasEditor {
     private void restore(Step s) {
         doc = s.doc();
         changes++;
+        structure++;
         path.clear();
         path.addAll(s.path());
         CanvasGraph g = level();
@@ -618,6 +632,7 @@ public final class CanvasEditor {
         record("edit experiment", "experiment");
         doc = doc.withExperiment(experiment.deepCopy());
         changes++;
+        structure++;
         fire();
     }
 

@@ -38,6 +38,8 @@ final class CanvasPane extends Region {
     static final double MAX_ZOOM = 3;
     /** Opening a pipeline fits it, but not below this zoom: a wide one starts at its left end, readable. */
     static final double READABLE = 0.6;
+    /** Below this zoom, port labels, types and badges are not drawn. */
+    static final double FAR = 0.55;
 
     private final CanvasViewModel vm;
     private final Pane world = new Pane();
@@ -476,8 +478,7 @@ final class CanvasPane extends Region {
         double ns = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, s * factor));
         double wx = (px - translate.getX()) / s;
         double wy = (py - translate.getY()) / s;
-        scale.setX(ns);
-        scale.setY(ns);
+        setScale(ns);
         translate.setX(px - ns * wx);
         translate.setY(py - ns * wy);
     }
@@ -511,10 +512,23 @@ final class CanvasPane extends Region {
         double s = Math.min((getWidth() - 2 * pad) / Math.max(1, x1 - x0), (getHeight() - 2 * pad) / Math.max(1, y1 - y0));
         double fit = Math.min(1.25, s);
         s = Math.max(floor, fit);
-        scale.setX(s);
-        scale.setY(s);
+        setScale(s);
         translate.setX(s > fit && s * (x1 - x0) > getWidth() - 2 * pad ? pad - s * x0 : (getWidth() - s * (x1 - x0)) / 2 - s * x0);
         translate.setY((getHeight() - s * (y1 - y0)) / 2 - s * y0);
+    }
+
+    /** Far out, small print is left out (unreadable there, and most of the drawing's cost). */
+    private void setScale(double s) {
+        scale.setX(s);
+        scale.setY(s);
+        boolean far = s < FAR;
+        if (far != world.getStyleClass().contains("far")) {
+            if (far) {
+                world.getStyleClass().add("far");
+            } else {
+                world.getStyleClass().remove("far");
+            }
+        }
     }
 
     double zoom() {

@@ -128,7 +128,7 @@ public final class CanvasView {
         vm.versionProperty().addListener((o, a, b) -> {
             crumbs();
             fillProblems();
-        });
+        }); // both cheap when nothing they show changed
         vm.problemsProperty().addListener((o, a, b) -> fillProblems());
         crumbs();
         fillProblems();
@@ -167,7 +167,15 @@ public final class CanvasView {
         ghost.relocate(local.getX() + 12, local.getY() + 8);
     }
 
+    private String crumbsKey = "";
+
     private void crumbs() {
+        String key = vm.editor().doc().name() + vm.dirtyProperty().get() + vm.editor().openBlocks().stream()
+                .map(n -> n.id() + n.name()).toList();
+        if (key.equals(crumbsKey)) {
+            return;
+        }
+        crumbsKey = key;
         List<Node> out = new ArrayList<>();
         Hyperlink top = new Hyperlink(vm.editor().doc().name() + (vm.dirtyProperty().get() ? " •" : ""));
         top.setId("crumb-0");
@@ -187,8 +195,16 @@ public final class CanvasView {
 
     private final List<String> problemTargets = new ArrayList<>();
 
+    private CanvasProblems filledFrom;
+    private List<String> filledNotes;
+
     private void fillProblems() {
         CanvasProblems p = vm.problemsProperty().get();
+        if (p == filledFrom && vm.editor().doc().notes() == filledNotes) {
+            return;
+        }
+        filledFrom = p;
+        filledNotes = vm.editor().doc().notes();
         var items = new ArrayList<String>();
         problemTargets.clear();
         for (String n : vm.editor().doc().notes()) {

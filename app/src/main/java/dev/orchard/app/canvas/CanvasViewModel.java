@@ -89,7 +89,7 @@ public final class CanvasViewModel {
     private boolean trusted = true;
     private boolean validating;
     private boolean validateAgain;
-    private CanvasDoc validated;
+    private long validated = -1;
 
     public CanvasViewModel(Orchard orchard, Async async, Messages messages) {
         this.orchard = orchard;
@@ -117,8 +117,8 @@ public final class CanvasViewModel {
         hasSelection.set(!editor.selectedNodes().isEmpty() || !editor.selectedEdges().isEmpty());
         canPaste.set(editor.canPaste());
         insideBlock.set(!editor.openBlocks().isEmpty());
-        if (editor.doc() != validated) {
-            validate();
+        if (editor.structureVersion() != validated) {
+            validate(); // moves alone change nothing the checks look at
         }
     }
 
@@ -131,7 +131,7 @@ public final class CanvasViewModel {
         }
         validating = true;
         CanvasDoc doc = editor.doc();
-        validated = doc;
+        validated = editor.structureVersion();
         Optional<Path> base = Optional.of(baseDir);
         async.run(() -> CanvasValidator.validate(doc, base), p -> {
             problems.set(p);
@@ -144,7 +144,7 @@ public final class CanvasViewModel {
 
     private void validationDone() {
         validating = false;
-        if (validateAgain || editor.doc() != validated) {
+        if (validateAgain || editor.structureVersion() != validated) {
             validateAgain = false;
             validate();
         }
@@ -186,7 +186,7 @@ public final class CanvasViewModel {
         this.trusted = trusted;
         file.set(from.orElse(null));
         baseDir = from.map(Path::getParent).orElse(Path.of("").toAbsolutePath());
-        validated = null;
+        validated = -1;
         clearRun();
         editor.load(doc);
         fitRequests.set(fitRequests.get() + 1);

@@ -18,6 +18,9 @@ final class EdgeView extends Group {
     private final Tooltip tip = new Tooltip();
     private final Line arrow1 = new Line();
     private final Line arrow2 = new Line();
+    private boolean labelled;
+    private boolean selected;
+    private List<String> problemList = List.of();
 
     EdgeView(CanvasEdge e) {
         getStyleClass().add("canvas-edge");
@@ -27,13 +30,24 @@ final class EdgeView extends Group {
         arrow1.getStyleClass().add("edge-line");
         arrow2.getStyleClass().add("edge-line");
         curve.setMouseTransparent(true);
+        hit.setOpacity(0); // picked, never drawn (a transparent stroke would still be rasterised)
         arrow1.setMouseTransparent(true);
         arrow2.setMouseTransparent(true);
-        Tooltip.install(hit, tip);
-        Tooltip.install(badge, tip);
+        hit.setOnMouseEntered(ev -> installTip());
+        badge.setOnMouseEntered(ev -> installTip());
         getChildren().addAll(hit, curve, arrow1, arrow2, badge);
         this.model = e;
     }
+
+    private void installTip() {
+        if (!tipInstalled) {
+            tipInstalled = true;
+            Tooltip.install(hit, tip);
+            Tooltip.install(badge, tip);
+        }
+    }
+
+    private boolean tipInstalled;
 
     CanvasEdge model() {
         return model;
@@ -41,18 +55,18 @@ final class EdgeView extends Group {
 
     /** {@code carried}: the type the source port gives; a contract equal to it is not repeated on the badge. */
     void update(CanvasEdge e, double[] from, double[] to, String carried) {
+        boolean same = e == model && badge.getText() != null && labelled;
         this.model = e;
         for (CubicCurve c : new CubicCurve[]{curve, hit}) {
             shape(c, from, to);
         }
-        arrow1.setStartX(to[0] - 8);
-        arrow1.setStartY(to[1] - 5);
-        arrow1.setEndX(to[0] - 1);
-        arrow1.setEndY(to[1]);
-        arrow2.setStartX(to[0] - 8);
-        arrow2.setStartY(to[1] + 5);
-        arrow2.setEndX(to[0] - 1);
-        arrow2.setEndY(to[1]);
+        if (same) {
+            arrows(to);
+            placeBadge(from, to);
+            return;
+        }
+        labelled = true;
+        arrows(to);
         List<String> parts = new ArrayList<>();
         List<String> full = new ArrayList<>();
         e.contract().ifPresent(c -> {
@@ -97,11 +111,26 @@ final class EdgeView extends Group {
         });
         badge.setText(String.join(" · ", parts));
         badge.setVisible(!parts.isEmpty());
+        badge.autosize();
+        placeBadge(from, to);
+        tip.setText(e.fromPort() + " → " + e.toPort() + (full.isEmpty() ? "" : "\n" + String.join("\n", full)));
+    }
+
+    private void arrows(double[] to) {
+        arrow1.setStartX(to[0] - 8);
+        arrow1.setStartY(to[1] - 5);
+        arrow1.setEndX(to[0] - 1);
+        arrow1.setEndY(to[1]);
+        arrow2.setStartX(to[0] - 8);
+        arrow2.setStartY(to[1] + 5);
+        arrow2.setEndX(to[0] - 1);
+        arrow2.setEndY(to[1]);
+    }
+
+    private void placeBadge(double[] from, double[] to) {
         double mx = (from[0] + to[0]) / 2;
         double my = (from[1] + to[1]) / 2;
-        badge.autosize();
         badge.relocate(mx - badge.getWidth() / 2, my - badge.getHeight() - 3);
-        tip.setText(e.fromPort() + " → " + e.toPort() + (full.isEmpty() ? "" : "\n" + String.join("\n", full)));
     }
 
     static void shape(CubicCurve c, double[] from, double[] to) {
@@ -121,10 +150,18 @@ final class EdgeView extends Group {
     }
 
     void setSelected(boolean on) {
+        if (on == selected) {
+            return;
+        }
+        selected = on;
         pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("selected"), on);
     }
 
     void setProblems(List<String> messages) {
+        if (messages.equals(problemList)) {
+            return;
+        }
+        problemList = List.copyOf(messages);
         pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("problem"), !messages.isEmpty());
         if (!messages.isEmpty()) {
             tip.setText(String.join("\n", messages));

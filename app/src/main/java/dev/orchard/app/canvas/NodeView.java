@@ -27,10 +27,12 @@ final class NodeView extends Pane {
     private final Label status = new Label();
     private final Label problem = new Label("!");
     private final ProgressBar progress = new ProgressBar();
-    private final Tooltip problemTip = new Tooltip();
+    private Tooltip problemTip;
+    private List<String> problemList = List.of();
     final List<Circle> portCircles = new ArrayList<>();
     private final List<javafx.scene.Node> portNodes = new ArrayList<>();
     private String portsKey = "";
+    private boolean selected;
 
     NodeView(CanvasNode n, CanvasGraph g) {
         getStyleClass().add("canvas-node");
@@ -40,11 +42,8 @@ final class NodeView extends Pane {
         problem.getStyleClass().add("node-problem");
         progress.getStyleClass().add("node-progress");
         problem.setVisible(false);
-        problemTip.setShowDelay(Duration.millis(200));
-        problemTip.setWrapText(true);
-        problemTip.setMaxWidth(420);
-        Tooltip.install(problem, problemTip);
         progress.setVisible(false);
+        // no cache and no shadow: under software rendering both cost more than they save when zooming
         getChildren().addAll(name, type, status, progress, problem);
         setPickOnBounds(true);
         update(n, g);
@@ -55,6 +54,13 @@ final class NodeView extends Pane {
     }
 
     void update(CanvasNode n, CanvasGraph g) {
+        if (model != null && movedOnly(model, n)) {
+            // a drag: only the place changed
+            this.model = n;
+            this.level = g;
+            relocate(n.x(), n.y());
+            return;
+        }
         this.model = n;
         this.level = g;
         getStyleClass().removeAll("terminal", "block", "unread");
@@ -107,6 +113,11 @@ final class NodeView extends Pane {
         }
     }
 
+    private static boolean movedOnly(CanvasNode a, CanvasNode b) {
+        return a.id().equals(b.id()) && a.name().equals(b.name()) && a.type().equals(b.type()) && a.config() == b.config()
+                && a.body() == b.body() && a.unread() == b.unread();
+    }
+
     private static String typeText(CanvasNode n) {
         if (n.unread().isPresent()) {
             return "could not be read";
@@ -136,10 +147,17 @@ final class NodeView extends Pane {
         c.setCenterX(output ? w : 0);
         c.setCenterY(y);
         c.setUserData(new PortRef(n.id(), p.name(), output));
-        Tooltip tip = new Tooltip((output ? "output " : "input ") + p.name() + ": " + p.type() + (p.optional() ? " (optional)" : "")
-                + (p.description().isEmpty() ? "" : "\n" + p.description()));
-        tip.setShowDelay(Duration.millis(150));
-        Tooltip.install(c, tip);
+        String tipText = (output ? "output " : "input ") + p.name() + ": " + p.type() + (p.optional() ? " (optional)" : "")
+                + (p.description().isEmpty() ? "" : "\n" + p.description());
+        // tooltips are made on first hover: hundreds of ports stay cheap to draw
+        c.setOnMouseEntered(e -> {
+            if (!c.getProperties().containsKey("tip")) {
+                Tooltip tip = new Tooltip(tipText);
+                tip.setShowDelay(Duration.millis(150));
+                Tooltip.install(c, tip);
+                c.getProperties().put("tip", tip);
+            }
+        });
         Label l = new Label(n.isTerminal() ? "" : p.name() + " : " + p.type());
         l.getStyleClass().add("port-label");
         l.setMouseTransparent(true);
@@ -159,27 +177,50 @@ final class NodeView extends Pane {
     }
 
     void setSelected(boolean on) {
+        if (on == selected) {
+            return;
+        }
+        selected = on;
         pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("selected"), on);
     }
 
     void setProblems(List<String> messages) {
+        if (messages.equals(problemList)) {
+            return;
+        }
+        problemList = List.copyOf(messages);
         boolean bad = !messages.isEmpty();
         problem.setVisible(bad);
-        problemTip.setText(String.join("\n", messages));
+        if (bad) {
+            if (problemTip == null) {
+                problemTip = new Tooltip();
+                problemTip.setShowDelay(Duration.millis(200));
+                problemTip.setWrapText(true);
+                problemTip.setMaxWidth(420);
+                Tooltip.install(problem, problemTip);
+            }
+            problemTip.setText(String.join("\n", messages));
+        }
         pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("problem"), bad);
     }
 
     List<String> problems() {
-        return problem.isVisible() ? List.of(problemTip.getText().split("\n")) : List.of();
+        return problemList;
     }
 
+    private StageState state;
+
     void setState(StageState s) {
+        if (s.equals(state)) {
+            return;
+        }
+        state = s;
         for (StageState.Kind k : StageState.Kind.values()) {
             pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("state-" + k.name().toLowerCase(java.util.Locale.ROOT)), s.kind() == k);
         }
         status.setText(s.kind() == StageState.Kind.IDLE ? "idle" : s.kind().label());
         if (!s.message().isEmpty()) {
-            Tooltip.install(status, new Tooltip(s.message()));
+            Tooltip.install(status, new Tooltip(s.message().length() > 2000 ? s.message().substring(0, 2000) + "…" : s.message()));
         }
         boolean showBar = s.kind() == StageState.Kind.RUNNING || s.kind() == StageState.Kind.RETRYING
                 || s.kind() == StageState.Kind.DONE && s.progress() >= 0;
