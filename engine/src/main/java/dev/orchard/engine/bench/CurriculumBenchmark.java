@@ -96,7 +96,7 @@ public final class CurriculumBenchmark {
         return t;
     }
 
-    static String kind(Setup s, int i) {
+    public static String kind(Setup s, int i) {
         if (i < s.learnable()) {
             return "learnable";
         }
@@ -190,7 +190,10 @@ public final class CurriculumBenchmark {
         return new Run(m.name(), seed, e, reached, byKind[0] / n, byKind[1] / n, byKind[2] / n);
     }
 
-    /** uniform, oracle, both curricula with their defaults, and each with the reference code's behaviour. */
+    /**
+     * uniform, oracle, both curricula with their defaults, each with the reference code's behaviour, and learning
+     * progress with its earlier default rule ({@code estimator: ema}).
+     */
     public static List<Method> methods(long horizon) {
         return List.of(
                 new Method("uniform", (s, seed) -> new Chooser() {
@@ -219,6 +222,7 @@ public final class CurriculumBenchmark {
                     }
                 }),
                 curriculum("learning_progress", "learning_progress", Map.of(), horizon),
+                curriculum("learning_progress:ema", "learning_progress", Map.of("estimator", "ema"), horizon),
                 curriculum("learning_progress:reference", "learning_progress", Map.of("reference", true), horizon),
                 curriculum("difficulty_bins", "difficulty_bins", Map.of("bins", 5, "total_steps", horizon), horizon),
                 curriculum("difficulty_bins:reference", "difficulty_bins", Map.of("bins", 5, "total_steps", horizon, "reference", true), horizon),

@@ -22,6 +22,9 @@ final class BenchCurriculumCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "30", description = "Seeds per method (default ${DEFAULT-VALUE}).")
     int seeds;
 
+    @Option(names = "--first-seed", defaultValue = "0", description = "Seeds are first-seed, first-seed + 1, ... (default ${DEFAULT-VALUE}; another value gives held-out seeds).")
+    long firstSeed;
+
     @Option(names = "--chains", defaultValue = "4", description = "Prerequisite chains (default ${DEFAULT-VALUE}).")
     int chains;
 
@@ -37,7 +40,7 @@ final class BenchCurriculumCommand implements Callable<Integer> {
     @Option(names = "--horizon", defaultValue = "10000", description = "Total steps T the difficulty-bin schedules anneal over (default ${DEFAULT-VALUE}).")
     long horizon;
 
-    @Option(names = "--methods", split = ",", description = "Subset of: uniform, oracle, learning_progress, learning_progress:reference, "
+    @Option(names = "--methods", split = ",", description = "Subset of: uniform, oracle, learning_progress, learning_progress:ema, learning_progress:reference, "
             + "difficulty_bins, difficulty_bins:reference, easy_first, easy_first:reference.")
     List<String> methods;
 
@@ -130,7 +133,7 @@ final class BenchCurriculumCommand implements Callable<Integer> {
         for (var m : chosen) {
             List<Future<CurriculumBenchmark.Run>> fs = new ArrayList<>();
             for (long seed = 0; seed < seeds; seed++) {
-                long sd = seed;
+                long sd = firstSeed + seed;
                 fs.add(pool.submit(() -> CurriculumBenchmark.run(setup, m, sd)));
             }
             long[] eps = new long[seeds];

@@ -59,9 +59,39 @@ public final class LearningProgress implements Curriculum {
         }
     }
 
+    /** How learning progress is estimated (and which exploration bonus goes with it); see the class comment. */
+    public enum Estimator {
+        WINDOW, EMA;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Estimator parse(String s) {
+            for (Estimator t : values()) {
+                if (t.wire().equals(s)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("unknown estimator '" + s + "'; valid: window, ema");
+        }
+    }
+
     public record Options(double fast, double slow, double noise, double exploration, double temperature, Transform transform,
-                          int poolSize, long minPresentations, double evictionRate, long epochSize, boolean reference) {
-        public static final Options DEFAULTS = new Options(0.2, 0.05, 2.0, 1.0, 1.0, Transform.SOFTMAX, 64, 20, 0.02, 1000, false);
+                          int poolSize, long minPresentations, double evictionRate, long epochSize, boolean reference,
+                          Estimator estimator, int window) {
+        public static final Options DEFAULTS = new Options(0.2, 0.05, 1.0, 1.0, 0.5, Transform.SOFTMAX, 64, 20, 0.02, 1000, false,
+                Estimator.WINDOW, 20);
+        /** The rule that was the default before the window estimator: EMAs, the count bonus, noise 2, temperature 1. */
+        public static final Options EMA_RULE = new Options(0.2, 0.05, 2.0, 1.0, 1.0, Transform.SOFTMAX, 64, 20, 0.02, 1000, false,
+                Estimator.EMA, 20);
+
+        /** The default estimator and window with the other options given. */
+        public Options(double fast, double slow, double noise, double exploration, double temperature, Transform transform,
+                       int poolSize, long minPresentations, double evictionRate, long epochSize, boolean reference) {
+            this(fast, slow, noise, exploration, temperature, transform, poolSize, minPresentations, evictionRate, epochSize,
+                    reference, DEFAULTS.estimator(), DEFAULTS.window());
+        }
 
         public Options {
             if (!(fast > 0 && fast <= 1) || !(slow > 0 && slow <= 1)) {
@@ -91,6 +121,14 @@ public final class LearningProgress implements Curriculum {
             if (epochSize < 1) {
                 throw new CurriculumException("epoch_size must be at least 1, got " + epochSize);
             }
+            if (window < 3 || window > 10_000) {
+                throw new CurriculumException("window must be in [3, 10000] (a slope needs 3 points), got " + window);
+            }
+        }
+
+        public Options withEstimator(Estimator e) {
+            return new Options(fast, slow, noise, exploration, temperature, transform, poolSize, minPresentations, evictionRate,
+                    epochSize, reference, e, window);
         }
     }
 
@@ -104,10 +142,30 @@ public final class LearningProgress implements Curriculum {
         double slowM;
         double scoreSum;
         double lp;
+        /** The last min(n, window) scores, oldest first from {@code n % window} (a ring). */
+        double[] recent;
+        /** The curriculum's update count when this task was last updated; −1 before its first. */
+        long last = -1;
+        /** The mean of the window's scores above baseline (window estimator; 0 before the first update). */
+        double level;
 
-        Entry(Task task, long number) {
+        Entry(Task task, long number, int window) {
             this.task = task;
             this.number = number;
+            this.recent = new double[window];
+        }
+
+        /** Presentations before this one are not in the window (only for a state written without a window). */
+        long windowStart;
+
+        /** How many scores the window holds: min(n, window), less after restoring a state that had fewer. */
+        int size() {
+            return (int) Math.min(n - windowStart, recent.length);
+        }
+
+        /** Score j (0 = oldest) of the {@link #size()} in the window. */
+        double recent(int j) {
+            return recent[(int) ((n - size() + j) % recent.length)];
         }
     }
 
@@ -162,7 +220,7 @@ public final class LearningProgress implements Curriculum {
             }
             long k = 0;
             for (Task t : tasks) {
-                if (pool.put(t.id(), new Entry(t, k++)) != null) {
+                if (pool.put(t.id(), new Entry(t, k++, options.window())) != null) {
                     throw new CurriculumException("task id '" + t.id() + "' appears twice");
                 }
                 labels.computeIfAbsent(t.label(), l -> new LabelAgg());
@@ -204,6 +262,9 @@ public final class LearningProgress implements Curriculum {
         if (options.reference()) {
             return Math.abs(reweight(e.fastM) - reweight(e.slowM));
         }
+        if (options.estimator() == Estimator.WINDOW) {
+            return windowProgress(e);
+        }
         double b = e.task.baseline();
         double pf = Math.max(fast(e) - b, 0) / (1 - b);
         double ps = Math.max(slow(e) - b, 0) / (1 - b);
@@ -212,6 +273,59 @@ public final class LearningProgress implements Curriculum {
         double s = Math.min(1, Math.max(0, slow(e)));
         double noise = options.noise() * Math.sqrt(s * (1 - s) * noiseFactor) / (1 - b);
         return Math.max(0, Math.abs(pf - ps) - noise);
+    }
+
+    /** A score measured against the task's random baseline: max(s − B, 0)/(1 − B). */
+    private static double aboveBaseline(Entry e, double score) {
+        double b = e.task.baseline();
+        return Math.max(score - b, 0) / (1 - b);
+    }
+
+    /**
+     * LP of the window estimator, from the last m = min(n, W) scores y_0..y_{m−1} above baseline (oldest first): the
+     * least-squares slope β̂ against their order, shrunk by z = {@code noise} standard errors (residual variance, m − 2
+     * degrees of freedom) and put in success per window: d = W·max(0, |β̂| − z·se(β̂)). Success is bounded, so no more
+     * progress can be made than the room left in the slope's direction from the fitted level at the window's end
+     * ŷ_end (clipped to [0, 1]): LP = min(d, 1 − ŷ_end) when rising, min(d, ŷ_end) when falling. LP is 0 while m < 3
+     * (unset: the exploration bonus carries such a task). Also sets the task's window mean.
+     */
+    private double windowProgress(Entry e) {
+        int w = options.window();
+        int m = e.size();
+        if (m == 0) {
+            e.level = 0;
+            return 0;
+        }
+        double ybar = 0;
+        for (int j = 0; j < m; j++) {
+            ybar += aboveBaseline(e, e.recent(j));
+        }
+        ybar /= m;
+        e.level = ybar;
+        if (m < 3) {
+            return 0;
+        }
+        double xbar = (m - 1) / 2.0;
+        double sxx = m * ((double) m * m - 1) / 12.0;
+        double sxy = 0;
+        for (int j = 0; j < m; j++) {
+            sxy += (j - xbar) * (aboveBaseline(e, e.recent(j)) - ybar);
+        }
+        double slope = sxy / sxx;
+        double ssr = 0;
+        for (int j = 0; j < m; j++) {
+            double r = aboveBaseline(e, e.recent(j)) - ybar - slope * (j - xbar);
+            ssr += r * r;
+        }
+        double se = Math.sqrt(ssr / (m - 2) / sxx);
+        double d = w * Math.max(0, Math.abs(slope) - options.noise() * se);
+        double end = Math.min(1, Math.max(0, ybar + slope * (m - 1 - xbar)));
+        return Math.min(d, slope > 0 ? 1 - end : end);
+    }
+
+    /** Room left to learn: 1 − the mean of the window's scores above baseline (1 for a task never updated). */
+    private static double headroom(Entry e) {
+        return e.size() == 0 ? 1 : 1 - e.level;
     }
 
     static double reweight(double p) {
@@ -228,8 +342,22 @@ public final class LearningProgress implements Curriculum {
         double meanLp = n == 0 ? 0 : lpSum / n;
         double logN = Math.log1p(updates);
         int i = 0;
-        for (Entry e : pool.values()) {
-            score[i++] = e.lp + (options.reference() ? 0 : options.exploration() * meanLp * Math.sqrt(logN / (1 + e.n)));
+        if (!options.reference() && options.estimator() == Estimator.WINDOW) {
+            // bonus = β · max LP · headroom · staleness: a task nobody has looked at for long, with all its success still
+            // to gain, is worth as much as the best progress now seen (see the class comment)
+            double maxLp = 0;
+            for (Entry e : pool.values()) {
+                maxLp = Math.max(maxLp, e.lp);
+            }
+            double scale = maxLp > 0 ? maxLp : 1;
+            for (Entry e : pool.values()) {
+                double g = updates - e.last;
+                score[i++] = e.lp + options.exploration() * scale * headroom(e) * (g / (g + n));
+            }
+        } else {
+            for (Entry e : pool.values()) {
+                score[i++] = e.lp + (options.reference() ? 0 : options.exploration() * meanLp * Math.sqrt(logN / (1 + e.n)));
+            }
         }
         double mean = Arrays.stream(score).average().orElse(0);
         double var = 0;
@@ -289,7 +417,7 @@ public final class LearningProgress implements Curriculum {
     private Entry addNew() {
         long number = generated++;
         Task t = generator.orElseThrow().generate(number, seed);
-        Entry e = new Entry(t, number);
+        Entry e = new Entry(t, number, options.window());
         pool.put(t.id(), e);
         labels.computeIfAbsent(t.label(), l -> new LabelAgg());
         epoch[4]++;
@@ -366,7 +494,9 @@ public final class LearningProgress implements Curriculum {
             e.fastM += options.fast() * (score - e.fastM);
             e.slowM += options.slow() * (score - e.slowM);
         }
+        e.recent[(int) (e.n % e.recent.length)] = score;
         e.n++;
+        e.last = updates;
         e.scoreSum += score;
         lpSum -= e.lp;
         e.lp = progress(e);
@@ -451,7 +581,11 @@ public final class LearningProgress implements Curriculum {
         for (Entry e : pool.values()) {
             ObjectNode o = arr.addObject().put("id", e.task.id()).put("number", e.number).put("label", e.task.label())
                     .put("baseline", e.task.baseline()).put("n", e.n).put("samples", e.samples).put("fast_m", e.fastM)
-                    .put("slow_m", e.slowM).put("score_sum", e.scoreSum);
+                    .put("slow_m", e.slowM).put("score_sum", e.scoreSum).put("last", e.last);
+            ArrayNode rec = o.putArray("recent");
+            for (int j = 0; j < e.size(); j++) {
+                rec.add(e.recent(j));
+            }
             o.set("params", Json.tree(e.task.params()));
         }
         return s;
@@ -477,12 +611,39 @@ public final class LearningProgress implements Curriculum {
                 t = new Task(id, StateReader.text(o, at + "label"), Json.WIRE.convertValue(o.get("params"), Map.class),
                         StateReader.number(o, at + "baseline"));
             }
-            Entry e = new Entry(t, StateReader.count(o, at + "number"));
+            Entry e = new Entry(t, StateReader.count(o, at + "number"), options.window());
             e.n = StateReader.count(o, at + "n");
             e.samples = StateReader.count(o, at + "samples");
             e.fastM = StateReader.number(o, at + "fast_m");
             e.slowM = StateReader.number(o, at + "slow_m");
             e.scoreSum = StateReader.number(o, at + "score_sum");
+            // "recent" and "last" came with the window estimator: a state written before has neither (empty window)
+            JsonNode rec = o.get("recent");
+            if (rec != null) {
+                if (!rec.isArray() || rec.size() > e.n) {
+                    throw new CurriculumException("state: " + at + "recent: expected an array of at most n = " + e.n + " scores");
+                }
+                int w = e.recent.length;
+                int from = Math.max(0, rec.size() - w);
+                int m = rec.size() - from;
+                e.windowStart = e.n - m;
+                for (int q = 0; q < m; q++) {
+                    JsonNode v = rec.get(from + q);
+                    if (!v.isNumber() || !(v.asDouble() >= 0 && v.asDouble() <= 1)) {
+                        throw new CurriculumException("state: " + at + "recent[" + (from + q) + "]: expected a score in [0, 1], got " + v);
+                    }
+                    e.recent[(int) ((e.n - m + q) % w)] = v.asDouble();
+                }
+            } else {
+                e.windowStart = e.n;
+            }
+            JsonNode last = o.get("last");
+            if (last != null) {
+                if (!last.canConvertToLong() || !last.isIntegralNumber() || last.asLong() < -1) {
+                    throw new CurriculumException("state: " + at + "last: expected an integer >= -1, got " + last);
+                }
+                e.last = last.asLong();
+            }
             entries.add(e);
         }
         if (generator.isEmpty() && entries.size() != pool.size()) {
