@@ -195,6 +195,11 @@ public final class CurriculumBenchmark {
      * progress with its earlier default rule ({@code estimator: ema}).
      */
     public static List<Method> methods(long horizon) {
+        return methods(horizon, Map.of());
+    }
+
+    /** As {@link #methods(long)}, with {@code lpOptions} given to the method {@code learning_progress}. */
+    public static List<Method> methods(long horizon, Map<String, Object> lpOptions) {
         return List.of(
                 new Method("uniform", (s, seed) -> new Chooser() {
                     final SplittableRandom r = new SplittableRandom(seed);
@@ -221,7 +226,7 @@ public final class CurriculumBenchmark {
                     public void tell(int task, double score) {
                     }
                 }),
-                curriculum("learning_progress", "learning_progress", Map.of(), horizon),
+                curriculum("learning_progress", "learning_progress", lpOptions, horizon),
                 curriculum("learning_progress:ema", "learning_progress", Map.of("estimator", "ema"), horizon),
                 curriculum("learning_progress:reference", "learning_progress", Map.of("reference", true), horizon),
                 curriculum("difficulty_bins", "difficulty_bins", Map.of("bins", 5, "total_steps", horizon), horizon),

@@ -47,6 +47,10 @@ final class BenchCurriculumCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Runs in parallel (default: the number of cores).")
     Integer threads;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = {"An option of the method learning_progress (its defaults otherwise), "
+            + "e.g. --set temperature=1 --set window=30; VALUE is read as JSON when it can be."})
+    List<String> set = List.of();
+
     @Option(names = "--student", split = ",", description = {"Students to teach: default (the one --chains, --depth and --distractors shape), "
             + "any of the held-out ones (wide, deep, quick, slow, distracted, clean, skewed, large), held-out (all of those) or all "
             + "(default, then held-out). With more than one, a summary of each method's median ÷ uniform's follows the tables."})
@@ -80,7 +84,24 @@ final class BenchCurriculumCommand implements Callable<Integer> {
                 }
             }
         }
-        var all = CurriculumBenchmark.methods(horizon);
+        var lpOptions = new java.util.LinkedHashMap<String, Object>();
+        for (String kv : set) {
+            int eq = kv.indexOf('=');
+            if (eq < 1) {
+                throw new CommandLine.ParameterException(cmd.commandLine(), "--set: expected KEY=VALUE, got '" + kv + "'");
+            }
+            Object value;
+            try {
+                value = dev.orchard.engine.json.Json.WIRE.readValue(kv.substring(eq + 1), Object.class);
+            } catch (java.io.IOException e) {
+                value = kv.substring(eq + 1);
+            }
+            lpOptions.put(kv.substring(0, eq), value);
+        }
+        // checked once here, so a bad option is one clear error rather than one per run
+        dev.orchard.engine.curriculum.CurriculumSpecs.parse(dev.orchard.engine.json.Json.tree(java.util.Map.of(
+                "algorithm", "learning_progress", "options", lpOptions, "tasks", List.of(java.util.Map.of("id", "t0")))), "--set", "$");
+        var all = CurriculumBenchmark.methods(horizon, lpOptions);
         var chosen = methods == null ? all : all.stream().filter(m -> methods.contains(m.name())).toList();
         if (methods != null) {
             for (String m : methods) {

@@ -18,20 +18,32 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The learning-progress curriculum (DESIGN.md idea 3). Per task, a fast and a slow EMA of its scores (rates
- * {@code fast}, {@code slow}), bias-corrected like Adam's moments: m ← (1−α)m + α·x, estimate m/(1−(1−α)^n), so a task
- * is "unset" exactly while its count n is 0 and its first score, whatever it is, is its estimate. Scores are measured
- * against the task's random baseline B: p = max(s − B, 0)/(1 − B); learning progress LP = |p_fast − p_slow|
- * (bidirectional: forgetting counts as much as learning).
- * <p>Sampling: score_i = LP_i + β·L̄·√(ln(1 + N)/(1 + n_i)), L̄ the pool's mean LP, N all updates, β = {@code exploration}:
- * the bonus is in LP units, so it competes with LP on its own scale and vanishes when nothing is learnt anywhere. The
- * scores are z-scored over the pool (all equal → all 0), then turned into probabilities by a softmax
- * exp(z/temperature) or, with {@code transform: sigmoid}, σ(z/temperature) normalised.
+ * The learning-progress curriculum (DESIGN.md idea 3). Scores are measured against the task's random baseline B:
+ * y = max(s − B, 0)/(1 − B). Two estimators of learning progress (option {@code estimator}):
+ * <ul>
+ * <li>{@code window} (default): the last m = min(n, W) scores of a task (W = {@code window}, 20), oldest first, and the
+ * least-squares slope β̂ of y against their order, shrunk by z = {@code noise} (1) standard errors (residual variance
+ * with m − 2 degrees of freedom): d = W·max(0, |β̂| − z·se). Success is bounded, so LP = min(d, room), room = 1 − ŷ_end
+ * when rising and ŷ_end when falling, ŷ_end the fitted level at the window's end clipped to [0, 1]: a task that has just
+ * been mastered has no progress left, however steep its window (the EMA rule kept its LP until the slow EMA caught
+ * up). "Unset" is m < 3: LP 0, and the exploration bonus carries the task. Exploration bonus
+ * β·L_max·h_i·g_i/(g_i + P): L_max the largest LP in the pool (1 when none), so the bonus is in the units of the scores
+ * it competes with; h_i = 1 − ȳ_i the room left to learn (1 for a task never updated), so constant tasks at success
+ * ≈ 1 (trivial, mastered) get no bonus and pure-noise tasks half; g_i updates since the task was last updated, P the pool
+ * size, so a task nobody looked at for long comes back. An update costs O(W + log N).</li>
+ * <li>{@code ema} (the earlier default rule; also its defaults noise 2, temperature 1): fast and slow EMAs (rates
+ * {@code fast}, {@code slow}), bias-corrected like Adam's moments: m ← (1−α)m + α·x, estimate m/(1−(1−α)^n), so a task is
+ * "unset" exactly while its count n is 0; LP = |p_fast − p_slow| less z noise SDs; bonus β·L̄·√(ln(1 + N)/(1 + n_i)), L̄
+ * the pool's mean LP, N all updates.</li>
+ * </ul>
+ * Both EMAs are kept either way (they are in the stats). Sampling: score_i = LP_i + bonus_i, z-scored over the pool (all
+ * equal → all 0), then turned into probabilities by a softmax exp(z/temperature) (temperature 0.5) or, with
+ * {@code transform: sigmoid}, σ(z/temperature) normalised.
  * <p>Pool and eviction (with a generator): while the pool has fewer than {@code pool_size} tasks a sample is a new task;
  * once full, each sample evicts, with probability {@code eviction_rate}, the task of lowest LP among those with at least
  * {@code min_presentations} updates and replaces it by a new one. Those candidates sit in a tree ordered by (LP, task
- * number), so an update (which moves one task) and an eviction cost O(log N); a sample costs O(N) over the pool (the
- * z-score needs every score). A fixed task list is the whole pool and nothing is evicted.
+ * number), so an eviction costs O(log N) and an update O(W + log N); a sample costs O(N) over the pool (the z-score
+ * needs every score). A fixed task list is the whole pool and nothing is evicted.
  * <p>{@code reference: true} reproduces the reference code's faults, for the benchmark: EMAs with 0.0 as "unset" (a
  * task at 0 restarts its EMAs on every update), a reweighting p(1−s)/(p + s(1−2p)) with its pole at 47 % success
  * applied to both EMAs, and an absolute 0.1 added to the probabilities of tasks with fewer than
