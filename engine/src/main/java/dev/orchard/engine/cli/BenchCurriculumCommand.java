@@ -17,7 +17,9 @@ import java.util.concurrent.Future;
 @Command(name = "curriculum", mixinStandardHelpOptions = true,
         description = {"Curricula teaching a simulated student: prerequisite chains of learnable tasks, plus impossible, pure-noise",
                 "and trivial tasks. Reports episodes until the mean success over learnable tasks reaches 0.8 (median, IQR over",
-                "seeds) and the share of episodes spent on impossible / noisy / trivial tasks. Figures, never pass/fail."})
+                "seeds) and the share of episodes spent on impossible / noisy / trivial tasks. Figures, never pass/fail.",
+                "--student all adds held-out students (other task counts, depths, learning speeds, distractor mixes) and a",
+                "summary of each method's median ÷ uniform's on each."})
 final class BenchCurriculumCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "30", description = "Seeds per method (default ${DEFAULT-VALUE}).")
     int seeds;
