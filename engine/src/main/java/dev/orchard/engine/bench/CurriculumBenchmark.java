@@ -18,7 +18,8 @@ import java.util.function.BiFunction;
  * {@code depth} tasks; a task is learnable once the one before it in its chain is mastered (true success ≥ 0.8), and
  * from then on its success grows with practice as σ((k − k50)/width), k50 drawn per seed in [k50Low, k50High]; before
  * that it fails always (and practice teaches nothing). Beside them: impossible tasks (p = 0), pure-noise tasks
- * (Bernoulli 0.5) and trivial tasks (p = 0.98). An episode = one sampled task, one Bernoulli outcome told to the
+ * (Bernoulli {@code noiseP}, 0.5 by default) and trivial tasks (p = {@code trivialP}, 0.98). {@link #heldOut} gives
+ * other students, to see whether a curriculum's advantage generalises. An episode = one sampled task, one Bernoulli outcome told to the
  * curriculum as its score. Measured: episodes until the mean true success over learnable tasks reaches 0.8 (capped at
  * {@code maxEpisodes}), and the share of episodes on impossible, noisy and trivial tasks.
  */

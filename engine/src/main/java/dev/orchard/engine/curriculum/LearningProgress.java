@@ -137,11 +137,6 @@ public final class LearningProgress implements Curriculum {
                 throw new CurriculumException("window must be in [3, 10000] (a slope needs 3 points), got " + window);
             }
         }
-
-        public Options withEstimator(Estimator e) {
-            return new Options(fast, slow, noise, exploration, temperature, transform, poolSize, minPresentations, evictionRate,
-                    epochSize, reference, e, window);
-        }
     }
 
     /** A task in the pool and what is known of it. */
