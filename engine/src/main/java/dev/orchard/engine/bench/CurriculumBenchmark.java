@@ -18,7 +18,8 @@ import java.util.function.BiFunction;
  * {@code depth} tasks; a task is learnable once the one before it in its chain is mastered (true success ≥ 0.8), and
  * from then on its success grows with practice as σ((k − k50)/width), k50 drawn per seed in [k50Low, k50High]; before
  * that it fails always (and practice teaches nothing). Beside them: impossible tasks (p = 0), pure-noise tasks
- * (Bernoulli 0.5) and trivial tasks (p = 0.98). An episode = one sampled task, one Bernoulli outcome told to the
+ * (Bernoulli {@code noiseP}, 0.5 by default) and trivial tasks (p = {@code trivialP}, 0.98). {@link #heldOut} gives
+ * other students, to see whether a curriculum's advantage generalises. An episode = one sampled task, one Bernoulli outcome told to the
  * curriculum as its score. Measured: episodes until the mean true success over learnable tasks reaches 0.8 (capped at
  * {@code maxEpisodes}), and the share of episodes on impossible, noisy and trivial tasks.
  */
@@ -26,9 +27,19 @@ public final class CurriculumBenchmark {
     private CurriculumBenchmark() {
     }
 
+    /**
+     * A student: {@code chains} × {@code depth} learnable tasks, k50 ~ U[k50Low, k50High], sigmoid width {@code width};
+     * {@code impossible} tasks at p = 0, {@code noisy} at p = {@code noiseP}, {@code trivial} at p = {@code trivialP}.
+     */
     public record Setup(int chains, int depth, int impossible, int noisy, int trivial, double k50Low, double k50High,
-                        double width, long maxEpisodes) {
+                        double width, long maxEpisodes, double noiseP, double trivialP) {
         public static final Setup DEFAULT = new Setup(4, 5, 5, 5, 5, 10, 30, 4, 200_000);
+
+        /** The benchmark's own student with noisy tasks at 0.5 and trivial ones at 0.98. */
+        public Setup(int chains, int depth, int impossible, int noisy, int trivial, double k50Low, double k50High,
+                     double width, long maxEpisodes) {
+            this(chains, depth, impossible, noisy, trivial, k50Low, k50High, width, maxEpisodes, 0.5, 0.98);
+        }
 
         public int learnable() {
             return chains * depth;
@@ -37,6 +48,30 @@ public final class CurriculumBenchmark {
         public int size() {
             return learnable() + impossible + noisy + trivial;
         }
+
+        public String describe() {
+            return String.format(java.util.Locale.ROOT,
+                    "%d learnable tasks in %d chains of %d (k50 %.0f–%.0f, width %.0f), %d impossible, %d noisy (p %.2f), %d trivial (p %.2f)",
+                    learnable(), chains, depth, k50Low, k50High, width, impossible, noisy, noiseP, trivial, trivialP);
+        }
+    }
+
+    /**
+     * Held-out students: the curricula's defaults were chosen on {@link Setup#DEFAULT} only; these change the number of
+     * tasks, the prerequisite depth, the learning speed and the share and kind of distractors, to show whether a
+     * curriculum's advantage generalises.
+     */
+    public static java.util.LinkedHashMap<String, Setup> heldOut(long maxEpisodes) {
+        var m = new java.util.LinkedHashMap<String, Setup>();
+        m.put("wide", new Setup(10, 2, 5, 5, 5, 10, 30, 4, maxEpisodes));          // many short chains
+        m.put("deep", new Setup(2, 10, 5, 5, 5, 10, 30, 4, maxEpisodes));          // few long chains
+        m.put("quick", new Setup(4, 5, 5, 5, 5, 3, 10, 1.5, maxEpisodes));         // fast learner
+        m.put("slow", new Setup(4, 5, 5, 5, 5, 30, 80, 10, maxEpisodes));          // slow learner
+        m.put("distracted", new Setup(3, 4, 12, 12, 12, 10, 30, 4, maxEpisodes));  // 3/4 of the tasks are distractors
+        m.put("clean", new Setup(4, 5, 0, 0, 0, 10, 30, 4, maxEpisodes));          // no distractors at all
+        m.put("skewed", new Setup(5, 4, 2, 10, 8, 5, 40, 6, maxEpisodes, 0.25, 0.9)); // other noise and trivial levels
+        m.put("large", new Setup(8, 6, 15, 15, 15, 10, 30, 4, maxEpisodes));      // 93 tasks
+        return m;
     }
 
     /** A method: makes a chooser for a seed (the chooser sees the episode number and, for the oracle, the student). */
@@ -62,7 +97,7 @@ public final class CurriculumBenchmark {
         return t;
     }
 
-    static String kind(Setup s, int i) {
+    public static String kind(Setup s, int i) {
         if (i < s.learnable()) {
             return "learnable";
         }
@@ -96,8 +131,8 @@ public final class CurriculumBenchmark {
             }
             return switch (kind(s, i)) {
                 case "impossible" -> 0;
-                case "noisy" -> 0.5;
-                default -> 0.98;
+                case "noisy" -> s.noiseP;
+                default -> s.trivialP;
             };
         }
 
@@ -156,8 +191,16 @@ public final class CurriculumBenchmark {
         return new Run(m.name(), seed, e, reached, byKind[0] / n, byKind[1] / n, byKind[2] / n);
     }
 
-    /** uniform, oracle, both curricula with their defaults, and each with the reference code's behaviour. */
+    /**
+     * uniform, oracle, both curricula with their defaults, each with the reference code's behaviour, and learning
+     * progress with its earlier default rule ({@code estimator: ema}).
+     */
     public static List<Method> methods(long horizon) {
+        return methods(horizon, Map.of());
+    }
+
+    /** As {@link #methods(long)}, with {@code lpOptions} given to the method {@code learning_progress}. */
+    public static List<Method> methods(long horizon, Map<String, Object> lpOptions) {
         return List.of(
                 new Method("uniform", (s, seed) -> new Chooser() {
                     final SplittableRandom r = new SplittableRandom(seed);
@@ -184,7 +227,8 @@ public final class CurriculumBenchmark {
                     public void tell(int task, double score) {
                     }
                 }),
-                curriculum("learning_progress", "learning_progress", Map.of(), horizon),
+                curriculum("learning_progress", "learning_progress", lpOptions, horizon),
+                curriculum("learning_progress:ema", "learning_progress", Map.of("estimator", "ema"), horizon),
                 curriculum("learning_progress:reference", "learning_progress", Map.of("reference", true), horizon),
                 curriculum("difficulty_bins", "difficulty_bins", Map.of("bins", 5, "total_steps", horizon), horizon),
                 curriculum("difficulty_bins:reference", "difficulty_bins", Map.of("bins", 5, "total_steps", horizon, "reference", true), horizon),

@@ -23,7 +23,7 @@ public final class CurriculumSpecs {
     static final Set<String> DIFFICULTY_OPTIONS = Set.of("bins", "strategy", "temperature", "ema", "initial_difficulty",
             "competence_threshold", "initial_competence", "total_steps", "reference");
     static final Set<String> PROGRESS_OPTIONS = Set.of("fast", "slow", "noise", "exploration", "temperature", "transform", "pool_size",
-            "min_presentations", "eviction_rate", "epoch_size", "reference");
+            "min_presentations", "eviction_rate", "epoch_size", "reference", "estimator", "window");
 
     /** Parses spec text (a JSON object with algorithm, options, seed, and tasks or generator). */
     public static CurriculumSpec parse(String text, String source) {
@@ -224,7 +224,18 @@ public final class CurriculumSpecs {
 
     static LearningProgress.Options progressOptions(Map<String, Object> o, String source, String path) {
         known(o, PROGRESS_OPTIONS, source, path);
-        var d = LearningProgress.Options.DEFAULTS;
+        boolean reference = bool(o, "reference", false, source, path);
+        // the reference code is an EMA rule: its defaults are the EMA rule's
+        LearningProgress.Estimator estimator = reference ? LearningProgress.Estimator.EMA : LearningProgress.Options.DEFAULTS.estimator();
+        if (o.containsKey("estimator")) {
+            try {
+                estimator = LearningProgress.Estimator.parse(string(o, "estimator", source, path));
+            } catch (IllegalArgumentException e) {
+                throw err(source, path + ".estimator", e.getMessage());
+            }
+        }
+        // each estimator has its own defaults: "estimator": "ema" alone is the earlier default rule, exactly
+        var d = estimator == LearningProgress.Estimator.EMA ? LearningProgress.Options.EMA_RULE : LearningProgress.Options.DEFAULTS;
         LearningProgress.Transform transform = d.transform();
         if (o.containsKey("transform")) {
             try {
@@ -239,7 +250,7 @@ public final class CurriculumSpecs {
                 transform, (int) integer(o, "pool_size", d.poolSize(), source, path),
                 integer(o, "min_presentations", d.minPresentations(), source, path),
                 number(o, "eviction_rate", d.evictionRate(), source, path), integer(o, "epoch_size", d.epochSize(), source, path),
-                bool(o, "reference", d.reference(), source, path));
+                reference, estimator, (int) integer(o, "window", d.window(), source, path));
     }
 
     private static void known(Map<String, Object> o, Set<String> known, String source, String path) {

@@ -18,20 +18,32 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The learning-progress curriculum (DESIGN.md idea 3). Per task, a fast and a slow EMA of its scores (rates
- * {@code fast}, {@code slow}), bias-corrected like Adam's moments: m ← (1−α)m + α·x, estimate m/(1−(1−α)^n), so a task
- * is "unset" exactly while its count n is 0 and its first score, whatever it is, is its estimate. Scores are measured
- * against the task's random baseline B: p = max(s − B, 0)/(1 − B); learning progress LP = |p_fast − p_slow|
- * (bidirectional: forgetting counts as much as learning).
- * <p>Sampling: score_i = LP_i + β·L̄·√(ln(1 + N)/(1 + n_i)), L̄ the pool's mean LP, N all updates, β = {@code exploration}:
- * the bonus is in LP units, so it competes with LP on its own scale and vanishes when nothing is learnt anywhere. The
- * scores are z-scored over the pool (all equal → all 0), then turned into probabilities by a softmax
- * exp(z/temperature) or, with {@code transform: sigmoid}, σ(z/temperature) normalised.
+ * The learning-progress curriculum (DESIGN.md idea 3). Scores are measured against the task's random baseline B:
+ * y = max(s − B, 0)/(1 − B). Two estimators of learning progress (option {@code estimator}):
+ * <ul>
+ * <li>{@code window} (default): the last m = min(n, W) scores of a task (W = {@code window}, 20), oldest first, and the
+ * least-squares slope β̂ of y against their order, shrunk by z = {@code noise} (1) standard errors (residual variance
+ * with m − 2 degrees of freedom): d = W·max(0, |β̂| − z·se). Success is bounded, so LP = min(d, room), room = 1 − ŷ_end
+ * when rising and ŷ_end when falling, ŷ_end the fitted level at the window's end clipped to [0, 1]: a task that has just
+ * been mastered has no progress left, however steep its window (the EMA rule kept its LP until the slow EMA caught
+ * up). "Unset" is m < 3: LP 0, and the exploration bonus carries the task. Exploration bonus
+ * β·L_max·h_i·g_i/(g_i + P): L_max the largest LP in the pool (1 when none), so the bonus is in the units of the scores
+ * it competes with; h_i = 1 − ȳ_i the room left to learn (1 for a task never updated), so constant tasks at success
+ * ≈ 1 (trivial, mastered) get no bonus and pure-noise tasks half; g_i updates since the task was last updated, P the pool
+ * size, so a task nobody looked at for long comes back. An update costs O(W + log N).</li>
+ * <li>{@code ema} (the earlier default rule; also its defaults noise 2, temperature 1): fast and slow EMAs (rates
+ * {@code fast}, {@code slow}), bias-corrected like Adam's moments: m ← (1−α)m + α·x, estimate m/(1−(1−α)^n), so a task is
+ * "unset" exactly while its count n is 0; LP = |p_fast − p_slow| less z noise SDs; bonus β·L̄·√(ln(1 + N)/(1 + n_i)), L̄
+ * the pool's mean LP, N all updates.</li>
+ * </ul>
+ * Both EMAs are kept either way (they are in the stats). Sampling: score_i = LP_i + bonus_i, z-scored over the pool (all
+ * equal → all 0), then turned into probabilities by a softmax exp(z/temperature) (temperature 0.5) or, with
+ * {@code transform: sigmoid}, σ(z/temperature) normalised.
  * <p>Pool and eviction (with a generator): while the pool has fewer than {@code pool_size} tasks a sample is a new task;
  * once full, each sample evicts, with probability {@code eviction_rate}, the task of lowest LP among those with at least
  * {@code min_presentations} updates and replaces it by a new one. Those candidates sit in a tree ordered by (LP, task
- * number), so an update (which moves one task) and an eviction cost O(log N); a sample costs O(N) over the pool (the
- * z-score needs every score). A fixed task list is the whole pool and nothing is evicted.
+ * number), so an eviction costs O(log N) and an update O(W + log N); a sample costs O(N) over the pool (the z-score
+ * needs every score). A fixed task list is the whole pool and nothing is evicted.
  * <p>{@code reference: true} reproduces the reference code's faults, for the benchmark: EMAs with 0.0 as "unset" (a
  * task at 0 restarts its EMAs on every update), a reweighting p(1−s)/(p + s(1−2p)) with its pole at 47 % success
  * applied to both EMAs, and an absolute 0.1 added to the probabilities of tasks with fewer than
@@ -59,9 +71,39 @@ public final class LearningProgress implements Curriculum {
         }
     }
 
+    /** How learning progress is estimated (and which exploration bonus goes with it); see the class comment. */
+    public enum Estimator {
+        WINDOW, EMA;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Estimator parse(String s) {
+            for (Estimator t : values()) {
+                if (t.wire().equals(s)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("unknown estimator '" + s + "'; valid: window, ema");
+        }
+    }
+
     public record Options(double fast, double slow, double noise, double exploration, double temperature, Transform transform,
-                          int poolSize, long minPresentations, double evictionRate, long epochSize, boolean reference) {
-        public static final Options DEFAULTS = new Options(0.2, 0.05, 2.0, 1.0, 1.0, Transform.SOFTMAX, 64, 20, 0.02, 1000, false);
+                          int poolSize, long minPresentations, double evictionRate, long epochSize, boolean reference,
+                          Estimator estimator, int window) {
+        public static final Options DEFAULTS = new Options(0.2, 0.05, 1.0, 1.0, 0.5, Transform.SOFTMAX, 64, 20, 0.02, 1000, false,
+                Estimator.WINDOW, 20);
+        /** The rule that was the default before the window estimator: EMAs, the count bonus, noise 2, temperature 1. */
+        public static final Options EMA_RULE = new Options(0.2, 0.05, 2.0, 1.0, 1.0, Transform.SOFTMAX, 64, 20, 0.02, 1000, false,
+                Estimator.EMA, 20);
+
+        /** The default estimator and window with the other options given. */
+        public Options(double fast, double slow, double noise, double exploration, double temperature, Transform transform,
+                       int poolSize, long minPresentations, double evictionRate, long epochSize, boolean reference) {
+            this(fast, slow, noise, exploration, temperature, transform, poolSize, minPresentations, evictionRate, epochSize,
+                    reference, DEFAULTS.estimator(), DEFAULTS.window());
+        }
 
         public Options {
             if (!(fast > 0 && fast <= 1) || !(slow > 0 && slow <= 1)) {
@@ -91,6 +133,9 @@ public final class LearningProgress implements Curriculum {
             if (epochSize < 1) {
                 throw new CurriculumException("epoch_size must be at least 1, got " + epochSize);
             }
+            if (window < 3 || window > 10_000) {
+                throw new CurriculumException("window must be in [3, 10000] (a slope needs 3 points), got " + window);
+            }
         }
     }
 
@@ -104,10 +149,30 @@ public final class LearningProgress implements Curriculum {
         double slowM;
         double scoreSum;
         double lp;
+        /** The last min(n, window) scores, oldest first from {@code n % window} (a ring). */
+        double[] recent;
+        /** The curriculum's update count when this task was last updated; −1 before its first. */
+        long last = -1;
+        /** The mean of the window's scores above baseline (window estimator; 0 before the first update). */
+        double level;
 
-        Entry(Task task, long number) {
+        Entry(Task task, long number, int window) {
             this.task = task;
             this.number = number;
+            this.recent = new double[window];
+        }
+
+        /** Presentations before this one are not in the window (only for a state written without a window). */
+        long windowStart;
+
+        /** How many scores the window holds: min(n, window), less after restoring a state that had fewer. */
+        int size() {
+            return (int) Math.min(n - windowStart, recent.length);
+        }
+
+        /** Score j (0 = oldest) of the {@link #size()} in the window. */
+        double recent(int j) {
+            return recent[(int) ((n - size() + j) % recent.length)];
         }
     }
 
@@ -162,7 +227,7 @@ public final class LearningProgress implements Curriculum {
             }
             long k = 0;
             for (Task t : tasks) {
-                if (pool.put(t.id(), new Entry(t, k++)) != null) {
+                if (pool.put(t.id(), new Entry(t, k++, options.window())) != null) {
                     throw new CurriculumException("task id '" + t.id() + "' appears twice");
                 }
                 labels.computeIfAbsent(t.label(), l -> new LabelAgg());
@@ -204,6 +269,9 @@ public final class LearningProgress implements Curriculum {
         if (options.reference()) {
             return Math.abs(reweight(e.fastM) - reweight(e.slowM));
         }
+        if (options.estimator() == Estimator.WINDOW) {
+            return windowProgress(e);
+        }
         double b = e.task.baseline();
         double pf = Math.max(fast(e) - b, 0) / (1 - b);
         double ps = Math.max(slow(e) - b, 0) / (1 - b);
@@ -212,6 +280,59 @@ public final class LearningProgress implements Curriculum {
         double s = Math.min(1, Math.max(0, slow(e)));
         double noise = options.noise() * Math.sqrt(s * (1 - s) * noiseFactor) / (1 - b);
         return Math.max(0, Math.abs(pf - ps) - noise);
+    }
+
+    /** A score measured against the task's random baseline: max(s − B, 0)/(1 − B). */
+    private static double aboveBaseline(Entry e, double score) {
+        double b = e.task.baseline();
+        return Math.max(score - b, 0) / (1 - b);
+    }
+
+    /**
+     * LP of the window estimator, from the last m = min(n, W) scores y_0..y_{m−1} above baseline (oldest first): the
+     * least-squares slope β̂ against their order, shrunk by z = {@code noise} standard errors (residual variance, m − 2
+     * degrees of freedom) and put in success per window: d = W·max(0, |β̂| − z·se(β̂)). Success is bounded, so no more
+     * progress can be made than the room left in the slope's direction from the fitted level at the window's end
+     * ŷ_end (clipped to [0, 1]): LP = min(d, 1 − ŷ_end) when rising, min(d, ŷ_end) when falling. LP is 0 while m < 3
+     * (unset: the exploration bonus carries such a task). Also sets the task's window mean.
+     */
+    private double windowProgress(Entry e) {
+        int w = options.window();
+        int m = e.size();
+        if (m == 0) {
+            e.level = 0;
+            return 0;
+        }
+        double ybar = 0;
+        for (int j = 0; j < m; j++) {
+            ybar += aboveBaseline(e, e.recent(j));
+        }
+        ybar /= m;
+        e.level = ybar;
+        if (m < 3) {
+            return 0;
+        }
+        double xbar = (m - 1) / 2.0;
+        double sxx = m * ((double) m * m - 1) / 12.0;
+        double sxy = 0;
+        for (int j = 0; j < m; j++) {
+            sxy += (j - xbar) * (aboveBaseline(e, e.recent(j)) - ybar);
+        }
+        double slope = sxy / sxx;
+        double ssr = 0;
+        for (int j = 0; j < m; j++) {
+            double r = aboveBaseline(e, e.recent(j)) - ybar - slope * (j - xbar);
+            ssr += r * r;
+        }
+        double se = Math.sqrt(ssr / (m - 2) / sxx);
+        double d = w * Math.max(0, Math.abs(slope) - options.noise() * se);
+        double end = Math.min(1, Math.max(0, ybar + slope * (m - 1 - xbar)));
+        return Math.min(d, slope > 0 ? 1 - end : end);
+    }
+
+    /** Room left to learn: 1 − the mean of the window's scores above baseline (1 for a task never updated). */
+    private static double headroom(Entry e) {
+        return e.size() == 0 ? 1 : 1 - e.level;
     }
 
     static double reweight(double p) {
@@ -228,8 +349,22 @@ public final class LearningProgress implements Curriculum {
         double meanLp = n == 0 ? 0 : lpSum / n;
         double logN = Math.log1p(updates);
         int i = 0;
-        for (Entry e : pool.values()) {
-            score[i++] = e.lp + (options.reference() ? 0 : options.exploration() * meanLp * Math.sqrt(logN / (1 + e.n)));
+        if (!options.reference() && options.estimator() == Estimator.WINDOW) {
+            // bonus = β · max LP · headroom · staleness: a task nobody has looked at for long, with all its success still
+            // to gain, is worth as much as the best progress now seen (see the class comment)
+            double maxLp = 0;
+            for (Entry e : pool.values()) {
+                maxLp = Math.max(maxLp, e.lp);
+            }
+            double scale = maxLp > 0 ? maxLp : 1;
+            for (Entry e : pool.values()) {
+                double g = updates - e.last;
+                score[i++] = e.lp + options.exploration() * scale * headroom(e) * (g / (g + n));
+            }
+        } else {
+            for (Entry e : pool.values()) {
+                score[i++] = e.lp + (options.reference() ? 0 : options.exploration() * meanLp * Math.sqrt(logN / (1 + e.n)));
+            }
         }
         double mean = Arrays.stream(score).average().orElse(0);
         double var = 0;
@@ -289,7 +424,7 @@ public final class LearningProgress implements Curriculum {
     private Entry addNew() {
         long number = generated++;
         Task t = generator.orElseThrow().generate(number, seed);
-        Entry e = new Entry(t, number);
+        Entry e = new Entry(t, number, options.window());
         pool.put(t.id(), e);
         labels.computeIfAbsent(t.label(), l -> new LabelAgg());
         epoch[4]++;
@@ -366,7 +501,9 @@ public final class LearningProgress implements Curriculum {
             e.fastM += options.fast() * (score - e.fastM);
             e.slowM += options.slow() * (score - e.slowM);
         }
+        e.recent[(int) (e.n % e.recent.length)] = score;
         e.n++;
+        e.last = updates;
         e.scoreSum += score;
         lpSum -= e.lp;
         e.lp = progress(e);
@@ -451,7 +588,11 @@ public final class LearningProgress implements Curriculum {
         for (Entry e : pool.values()) {
             ObjectNode o = arr.addObject().put("id", e.task.id()).put("number", e.number).put("label", e.task.label())
                     .put("baseline", e.task.baseline()).put("n", e.n).put("samples", e.samples).put("fast_m", e.fastM)
-                    .put("slow_m", e.slowM).put("score_sum", e.scoreSum);
+                    .put("slow_m", e.slowM).put("score_sum", e.scoreSum).put("last", e.last);
+            ArrayNode rec = o.putArray("recent");
+            for (int j = 0; j < e.size(); j++) {
+                rec.add(e.recent(j));
+            }
             o.set("params", Json.tree(e.task.params()));
         }
         return s;
@@ -477,12 +618,39 @@ public final class LearningProgress implements Curriculum {
                 t = new Task(id, StateReader.text(o, at + "label"), Json.WIRE.convertValue(o.get("params"), Map.class),
                         StateReader.number(o, at + "baseline"));
             }
-            Entry e = new Entry(t, StateReader.count(o, at + "number"));
+            Entry e = new Entry(t, StateReader.count(o, at + "number"), options.window());
             e.n = StateReader.count(o, at + "n");
             e.samples = StateReader.count(o, at + "samples");
             e.fastM = StateReader.number(o, at + "fast_m");
             e.slowM = StateReader.number(o, at + "slow_m");
             e.scoreSum = StateReader.number(o, at + "score_sum");
+            // "recent" and "last" came with the window estimator: a state written before has neither (empty window)
+            JsonNode rec = o.get("recent");
+            if (rec != null) {
+                if (!rec.isArray() || rec.size() > e.n) {
+                    throw new CurriculumException("state: " + at + "recent: expected an array of at most n = " + e.n + " scores");
+                }
+                int w = e.recent.length;
+                int from = Math.max(0, rec.size() - w);
+                int m = rec.size() - from;
+                e.windowStart = e.n - m;
+                for (int q = 0; q < m; q++) {
+                    JsonNode v = rec.get(from + q);
+                    if (!v.isNumber() || !(v.asDouble() >= 0 && v.asDouble() <= 1)) {
+                        throw new CurriculumException("state: " + at + "recent[" + (from + q) + "]: expected a score in [0, 1], got " + v);
+                    }
+                    e.recent[(int) ((e.n - m + q) % w)] = v.asDouble();
+                }
+            } else {
+                e.windowStart = e.n;
+            }
+            JsonNode last = o.get("last");
+            if (last != null) {
+                if (!last.canConvertToLong() || !last.isIntegralNumber() || last.asLong() < -1) {
+                    throw new CurriculumException("state: " + at + "last: expected an integer >= -1, got " + last);
+                }
+                e.last = last.asLong();
+            }
             entries.add(e);
         }
         if (generator.isEmpty() && entries.size() != pool.size()) {

@@ -26,4 +26,41 @@ class CurriculumBenchmarkTest {
         }
         assertThat(oracle).isLessThan(uniform);
     }
+
+    private static long total(CurriculumBenchmark.Setup setup, String method, int seeds) {
+        var m = CurriculumBenchmark.methods(10_000).stream().filter(x -> x.name().equals(method)).findFirst().orElseThrow();
+        long sum = 0;
+        for (long seed = 0; seed < seeds; seed++) {
+            var r = CurriculumBenchmark.run(setup, m, seed);
+            assertThat(r.reached()).as(method).isTrue();
+            sum += r.episodes();
+        }
+        return sum;
+    }
+
+    /** Behaviour, not the bench's figures: learning progress needs clearly fewer episodes than uniform. */
+    @Test
+    void learningProgressBeatsUniformClearlyOnTheDefaultAndAHeldOutStudent() {
+        var deflt = CurriculumBenchmark.Setup.DEFAULT;
+        assertThat((double) total(deflt, "learning_progress", 6)).isLessThan(0.65 * total(deflt, "uniform", 6));
+        var deep = CurriculumBenchmark.heldOut(200_000).get("deep");
+        assertThat((double) total(deep, "learning_progress", 4)).isLessThan(0.65 * total(deep, "uniform", 4));
+        // and the window rule beats the EMA rule it replaced
+        assertThat(total(deflt, "learning_progress", 6)).isLessThan(total(deflt, "learning_progress:ema", 6));
+    }
+
+    @Test
+    void heldOutStudentsDifferAndTheirDistractorsAreCounted() {
+        var h = CurriculumBenchmark.heldOut(50_000);
+        assertThat(h).containsKeys("wide", "deep", "quick", "slow", "distracted", "clean", "skewed", "large");
+        var clean = CurriculumBenchmark.run(h.get("clean"), CurriculumBenchmark.methods(1000).get(0), 1);
+        assertThat(clean.impossibleShare() + clean.noisyShare() + clean.trivialShare()).isZero();
+        var distracted = CurriculumBenchmark.run(h.get("distracted"), CurriculumBenchmark.methods(1000).get(0), 1);
+        // uniform over 12 learnable and 36 distractors: about 3/4 of the episodes on distractors
+        assertThat(distracted.impossibleShare() + distracted.noisyShare() + distracted.trivialShare()).isBetween(0.6, 0.9);
+        var skewed = new CurriculumBenchmark.Student(h.get("skewed"), 3);
+        var s = h.get("skewed");
+        assertThat(skewed.p(s.learnable() + s.impossible())).isEqualTo(s.noiseP());
+        assertThat(skewed.p(s.size() - 1)).isEqualTo(s.trivialP());
+    }
 }

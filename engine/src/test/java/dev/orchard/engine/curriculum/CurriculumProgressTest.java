@@ -41,18 +41,142 @@ class CurriculumProgressTest {
 
     @Test
     void aLearningTaskGetsProgressAndMostSamplesOverNoise() {
-        var c = new LearningProgress(tasks(4), opts(4, 5, 0), 2);
-        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
-        for (int i = 0; i < 40; i++) {
-            c.update("k0", r.nextDouble() < 0.5 ? 1 : 0);       // pure noise
-            c.update("k1", r.nextDouble() < i / 45.0 ? 1 : 0);  // learning fast
-            c.update("k2", 0);                                  // impossible
-            c.update("k3", 1);                                  // trivial
+        int learningAhead = 0;
+        int sampledMost = 0;
+        double[] meanP = new double[2];
+        // 20 seeds: with 25 Bernoulli scores a task, a single run can mistake noise for progress; most must not
+        for (long seed = 0; seed < 20; seed++) {
+            var c = new LearningProgress(tasks(4), opts(4, 5, 0), seed);
+            java.util.SplittableRandom r = new java.util.SplittableRandom(seed + 100);
+            for (int i = 0; i < 25; i++) {
+                c.update("k0", r.nextDouble() < 0.5 ? 1 : 0);       // pure noise
+                c.update("k1", r.nextDouble() < i / 30.0 ? 1 : 0);  // learning, at 0.8 by the end
+                c.update("k2", 0);                                  // impossible
+                c.update("k3", 1);                                  // trivial
+            }
+            learningAhead += c.learningProgress("k1") > c.learningProgress("k0") ? 1 : 0;
+            double[] p = c.probabilities();
+            assertThat(java.util.Arrays.stream(p).sum()).isCloseTo(1, within(1e-12));
+            sampledMost += p[1] > p[0] && p[1] > p[3] ? 1 : 0;
+            meanP[0] += p[0] / 20;
+            meanP[1] += p[1] / 20;
+            assertThat(c.learningProgress("k2")).isZero();
+            assertThat(c.learningProgress("k3")).isZero();
         }
-        assertThat(c.learningProgress("k1")).isGreaterThan(c.learningProgress("k0"));
+        assertThat(learningAhead).isGreaterThanOrEqualTo(13);
+        assertThat(sampledMost).isGreaterThanOrEqualTo(12);
+        assertThat(meanP[1]).isGreaterThan(2 * meanP[0]);
+    }
+
+    /** Feeds scores to one task of a fresh curriculum and returns its LP. */
+    private static double lpAfter(LearningProgress.Options o, double... scores) {
+        var c = new LearningProgress(tasks(2), o, 1);
+        for (double s : scores) {
+            c.update("k0", s);
+        }
+        return c.learningProgress("k0");
+    }
+
+    @Test
+    void windowProgressIsTheShrunkSlopeCappedByTheRoomLeft() {
+        var o = opts(2, 5, 0);
+        // unset: fewer than 3 scores give no slope
+        assertThat(lpAfter(o, 0, 1)).isZero();
+        // a clean rise over the window: slope 1/19 a presentation, no residuals: LP = 20/19 capped by the room left (0)
+        double[] rise = new double[20];
+        for (int i = 0; i < 20; i++) {
+            rise[i] = i / 19.0;
+        }
+        assertThat(lpAfter(o, rise)).isCloseTo(0, within(1e-9));
+        // half-way up: the fitted level at the window's end is 0.5, so LP = min(20 · 0.5/19, 0.5) = 0.5
+        double[] half = new double[20];
+        for (int i = 0; i < 20; i++) {
+            half[i] = i / 38.0;
+        }
+        assertThat(lpAfter(o, half)).isCloseTo(0.5, within(1e-9));
+        // a step up that has finished (mastered) shows no progress left; forgetting under way does
+        double[] mastered = new double[20];
+        double[] forgot = new double[20];
+        for (int i = 0; i < 20; i++) {
+            mastered[i] = i < 10 ? 0 : 1;
+            forgot[i] = i < 10 ? 1 : 1 - 0.05 * (i - 9);        // falling, half-way down by the end
+        }
+        assertThat(lpAfter(o, mastered)).isZero();
+        assertThat(lpAfter(o, forgot)).isPositive();
+        // only the last `window` scores count: a long flat tail forgets an old rise
+        double[] old = new double[60];
+        for (int i = 0; i < 60; i++) {
+            old[i] = i < 20 ? i / 38.0 : 0.5;
+        }
+        assertThat(lpAfter(o, old)).isZero();
+    }
+
+    @Test
+    void explorationPrefersTasksNotSeenForLongWithRoomToLearn() {
+        // k0 impossible, k1 noise, k2 trivial, k3 never updated: no task shows progress; the bonus decides
+        var c = new LearningProgress(tasks(4), opts(4, 5, 0), 3);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 30; i++) {
+            c.update("k2", 1);
+            c.update("k1", r.nextDouble() < 0.5 ? 1 : 0);
+            c.update("k0", 0);
+        }
         double[] p = c.probabilities();
-        assertThat(p[1]).isGreaterThan(p[0]).isGreaterThan(0);
-        assertThat(java.util.Arrays.stream(p).sum()).isCloseTo(1, within(1e-12));
+        assertThat(c.stats().tasks()).allSatisfy(t -> assertThat(t.learningProgress()).isZero());
+        assertThat(p[3]).isGreaterThan(p[0]);  // never tried beats just tried
+        assertThat(p[0]).isGreaterThan(p[1]);  // all to learn beats half
+        assertThat(p[1]).isGreaterThan(p[2]);  // half beats nothing
+        // staleness: after the impossible task is left alone for a while it overtakes the recently seen noise task
+        for (int i = 0; i < 10; i++) {
+            c.update("k1", r.nextDouble() < 0.5 ? 1 : 0);
+            c.update("k2", 1);
+        }
+        double[] q = c.probabilities();
+        assertThat(q[0] / q[1]).isGreaterThan(p[0] / p[1]);
+    }
+
+    @Test
+    void theEmaRuleIsStillSelectableAndUnchanged() {
+        var ema = CurriculumSpecs.progressOptions(Map.of("estimator", "ema"), "spec.json", "$.options");
+        assertThat(ema).isEqualTo(LearningProgress.Options.EMA_RULE);
+        assertThat(ema.noise()).isEqualTo(2.0);
+        assertThat(ema.temperature()).isEqualTo(1.0);
+        assertThat(CurriculumSpecs.progressOptions(Map.of(), "spec.json", "$.options")).isEqualTo(LearningProgress.Options.DEFAULTS);
+        assertThat(CurriculumSpecs.progressOptions(Map.of("reference", true), "spec.json", "$.options").estimator())
+                .isEqualTo(LearningProgress.Estimator.EMA);
+        assertThatThrownBy(() -> CurriculumSpecs.progressOptions(Map.of("estimator", "median"), "spec.json", "$.options"))
+                .hasMessageContaining("$.options.estimator").hasMessageContaining("window, ema");
+        assertThatThrownBy(() -> CurriculumSpecs.progressOptions(Map.of("window", 2), "spec.json", "$.options"))
+                .hasMessageContaining("window");
+        // the EMA rule: LP = |fast − slow| − 2 noise SDs; a clean jump from 0 to 1 shows progress, a constant does not
+        var c = new LearningProgress(tasks(2), ema, 1);
+        for (int i = 0; i < 30; i++) {
+            c.update("k0", i < 20 ? 0 : 1);
+            c.update("k1", 1);
+        }
+        assertThat(c.learningProgress("k0")).isPositive();
+        assertThat(c.learningProgress("k1")).isZero();
+    }
+
+    @Test
+    void aStateWithoutWindowsLoadsAndTheWindowFillsAgain() {
+        var c = new LearningProgress(tasks(2), opts(2, 5, 0), 1);
+        for (int i = 0; i < 10; i++) {
+            c.update("k0", i / 19.0);
+        }
+        var state = (com.fasterxml.jackson.databind.node.ObjectNode) Json.read(Json.write(c.state()));
+        for (var e : state.withArray("pool")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) e).remove(List.of("recent", "last"));
+        }
+        var d = new LearningProgress(tasks(2), opts(2, 5, 0), 1);
+        d.loadState(state);
+        assertThat(d.learningProgress("k0")).isZero();
+        for (int i = 10; i < 13; i++) {
+            d.update("k0", i / 19.0);
+        }
+        assertThat(d.learningProgress("k0")).isPositive();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) state.withArray("pool").get(0)).putArray("recent").add(2);
+        assertThatThrownBy(() -> d.loadState(state)).hasMessageContaining("pool[0].recent[0]");
     }
 
     @Test
