@@ -137,6 +137,42 @@ public final class LivePredictions implements Consumer<EngineEvent>, AutoCloseab
         return this;
     }
 
+    /**
+     * A resumed sweep's history: completed trials teach the drift forecaster, and trials that will continue keep the
+     * points they reported before (a restart's first report rewinds what came after its checkpoint). Call before the
+     * sweep starts.
+     */
+    void seed(java.util.Collection<dev.orchard.engine.trial.Trial> trials,
+              java.util.function.IntFunction<List<dev.orchard.engine.trial.MetricPoint>> metrics) {
+        for (var t : trials) {
+            boolean completed = t.state() == TrialState.COMPLETED;
+            boolean continues = t.state() == TrialState.RUNNING || t.state() == TrialState.PENDING || t.state() == TrialState.PAUSED;
+            if (!completed && !continues) {
+                continue;
+            }
+            TrialCurve c = new TrialCurve(Map.copyOf(t.params()));
+            for (var m : metrics.apply(t.number())) {
+                if (m.name().equals(metric)) {
+                    c.add(m.step(), m.value());
+                }
+            }
+            if (continues) {
+                synchronized (this) {
+                    curves.put(t.number(), c);
+                }
+            } else if (c.n > 0) {
+                long[] s = Arrays.copyOf(c.steps, c.n);
+                double[] v = Arrays.copyOf(c.values, c.n);
+                submit(() -> {
+                    forecasting.drift.completed(c.params, s, v);
+                    for (long step : s) {
+                        completedSteps.add(step);
+                    }
+                });
+            }
+        }
+    }
+
     @Override
     public void accept(EngineEvent event) {
         if (event.experimentId() != experimentId) {

@@ -177,7 +177,7 @@ public final class Orchard implements AutoCloseable {
         long id = store.createExperiment(parent, spec.name(), "sweep", spec.direction(), Specs.write(spec),
                 baseDir.map(Path::toString), ExperimentStatus.CREATED);
         return launch(new Sweep(id, spec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
-                runner, gate, bus, store, this::journal, dataDir, Sweep.History.NONE), spec, forecasting);
+                runner, gate, bus, store, this::journal, dataDir, Sweep.History.NONE), spec, forecasting, List.of());
     }
 
     /**
@@ -217,10 +217,13 @@ public final class Orchard implements AutoCloseable {
     static final int WARM_START_NUMBERS = 1_000_000_000;
 
     /** Starts a sweep, with live curve predictions of its running trials when its spec asks for them. */
-    private Sweep launch(Sweep sweep, ExperimentSpec spec, Optional<LivePredictions.Forecasting> forecasting) {
+    private Sweep launch(Sweep sweep, ExperimentSpec spec, Optional<LivePredictions.Forecasting> forecasting,
+                         java.util.Collection<Trial> history) {
         sweeps.add(sweep);
         forecasting.ifPresent(f -> {
-            LivePredictions live = new LivePredictions(sweep.experimentId(), metric(spec), f, bus).start();
+            LivePredictions live = new LivePredictions(sweep.experimentId(), metric(spec), f, bus);
+            live.seed(history, n -> store.metrics(sweep.experimentId(), n));
+            live.start();
             predictors.put(sweep.experimentId(), live);
             sweep.completion().whenComplete((s, e) -> {
                 live.close();
@@ -369,7 +372,7 @@ public final class Orchard implements AutoCloseable {
                 store.parents(id), cp.map(SweepCheckpoint::nextNumber).orElse(0), cp.flatMap(SweepCheckpoint::optimizerStateJson));
         Optional<LivePredictions.Forecasting> forecasting = LivePredictions.Forecasting.of(spec);
         return launch(new Sweep(id, rec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
-                runner, resources(spec), bus, store, this::journal, dataDir, history), spec, forecasting);
+                runner, resources(spec), bus, store, this::journal, dataDir, history), spec, forecasting, trials.values());
     }
 
     Store store() {

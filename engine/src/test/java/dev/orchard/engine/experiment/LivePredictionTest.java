@@ -71,6 +71,9 @@ class LivePredictionTest {
             double x = ((Number) ctx.params().get("x")).doubleValue();
             double v = 0;
             for (int s = 1; s <= STEPS; s++) {
+                if (ctx.stopRequested()) {
+                    return v; // paused: no checkpoint, so a resumed trial starts over (its first report rewinds)
+                }
                 Thread.sleep(4);
                 v = x + (1 + 2 * x) * Math.exp(-s / 8.0);
                 ctx.report(s, java.util.Map.of("loss", v));
@@ -131,6 +134,24 @@ class LivePredictionTest {
         Sweep plain = orchard.start(Specs.parse(spec("plain", null, 2), "plain.json"), curve());
         Specimens.finish(plain, LONG);
         assertThat(orchard.latestPredictions(plain.experimentId())).isEmpty();
+    }
+
+    /** A resumed sweep's predictor learns from the trials completed before the engine closed. */
+    @Test
+    void aResumedSweepForecastsFromTrialsCompletedBeforeIt() throws Exception {
+        Sweep sweep = orchard.start(Specs.parse(spec("resumed", "{\"every\": 2, \"min_trials\": 3}", 8), "resumed.json"), curve());
+        long id = sweep.experimentId();
+        Specimens.awaitTrue("4 completed trials", LONG, () -> sweep.finishedTrials() >= 4);
+        orchard.close(); // pauses the sweep
+        orchard = Orchard.open(dir.resolve("history"));
+        Sweep resumed = orchard.resume(id, curve());
+        assertThat(Specimens.finish(resumed, LONG)).isEqualTo(ExperimentStatus.COMPLETED);
+        orchard.flush();
+        // trials 6 and 7 ran only after the resume, with 4 completed trials stored before it and 2 after
+        assertThat(orchard.latestPredictions(id)).extracting(StoredPrediction::trial).contains(6, 7);
+        for (int t : List.of(6, 7)) {
+            orchard.predictions(id, t).forEach(p -> checkShape(p.x(), p.mean(), p.lower(), p.upper(), p.observedStep()));
+        }
     }
 
     @Test
