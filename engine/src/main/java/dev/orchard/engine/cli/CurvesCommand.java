@@ -66,9 +66,12 @@ final class CurvesCommand implements Runnable {
         int batch;
         @Option(names = "--seed", defaultValue = "7", description = "Seed (default ${DEFAULT-VALUE}).")
         long seed;
+        @Option(names = "--residual", negatable = true, defaultValue = "false", fallbackValue = "true",
+                description = "Predict the change from the last observed value rather than the value (default ${DEFAULT-VALUE}).")
+        boolean residual;
 
         VaeCurveModel.Hyper hyper() {
-            return new VaeCurveModel.Hyper(Math.max(1, latent / 2), latent, hidden, epochs, batch, lr, beta, warmup, members, 0.5);
+            return new VaeCurveModel.Hyper(Math.max(1, latent / 2), latent, hidden, epochs, batch, lr, beta, warmup, members, 0.5, residual);
         }
     }
 

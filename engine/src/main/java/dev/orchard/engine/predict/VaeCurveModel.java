@@ -35,7 +35,13 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
 
     /** Settings of the model and its training. */
     public record Hyper(int latentEnv, int latentAgent, int hidden, int epochs, int batch, double learningRate, double beta,
-                        int warmup, int members, double prefixProbability) {
+                        int warmup, int members, double prefixProbability, boolean residual) {
+        /** Without {@code residual} (models of earlier versions lack the field and read as false). */
+        public Hyper(int latentEnv, int latentAgent, int hidden, int epochs, int batch, double learningRate, double beta,
+                     int warmup, int members, double prefixProbability) {
+            this(latentEnv, latentAgent, hidden, epochs, batch, learningRate, beta, warmup, members, prefixProbability, false);
+        }
+
         public Hyper {
             if (members < 2) {
                 throw new IllegalArgumentException("members must be at least 2 (the band is calibrated on the members' held-out configurations), got " + members);
@@ -80,7 +86,8 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
     }
 
     static CurveNet net(Prepared p, Hyper h) {
-        return new CurveNet(p.encoder().width("env"), p.encoder().width("agent"), h.latentEnv(), h.latentAgent(), h.hidden(), p.grid().size());
+        return new CurveNet(p.encoder().width("env"), p.encoder().width("agent"), h.latentEnv(), h.latentAgent(), h.hidden(), p.grid().size(),
+                h.residual());
     }
 
     public static VaeCurveModel train(Prepared prepared, List<Row> train, Hyper hyper, long seed, Progress progress) {
@@ -198,8 +205,15 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
         float[] env = new float[b * Math.max(1, net.envIn)];
         float[] agent = new float[b * net.agentIn];
         float[] prefix = new float[b * 2 * g];
+        float[] anchor = new float[b];
         for (int i = 0; i < b; i++) {
             Row r = rows.get(i);
+            for (int j = g - 1; j >= 0; j--) {
+                if (r.curve().mask()[j]) {
+                    anchor[i] = (float) r.curve().values()[j]; // the last observed value (0 without a prefix)
+                    break;
+                }
+            }
             System.arraycopy(r.env(), 0, env, i * Math.max(1, net.envIn), r.env().length);
             System.arraycopy(r.agent(), 0, agent, i * net.agentIn, net.agentIn);
             for (int j = 0; j < g; j++) {
@@ -210,7 +224,7 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
             }
         }
         return new NDList(m.create(env, new Shape(b, Math.max(1, net.envIn))), m.create(agent, new Shape(b, net.agentIn)),
-                m.create(prefix, new Shape(b, 2L * g)));
+                m.create(prefix, new Shape(b, 2L * g)), m.create(anchor, new Shape(b, 1)));
     }
 
     /** Labels: the whole curves (not only the prefix the inputs show). */

@@ -222,4 +222,50 @@ class LivePredictionTest {
                 .hasMessageContaining("$.scheduler.model").hasMessageContaining("version");
         assertThat(orchard.experiments()).isEmpty(); // nothing was stored
     }
+
+    /**
+     * A pipeline: explore (a sweep) → fit_curves (a model of its trials' curves) → exploit (a sweep whose running trials
+     * are predicted by that model, wired to its curve_model input).
+     */
+    @Test
+    void aFitCurvesStageFeedsTheNextSweepsLivePredictions() throws Exception {
+        ExperimentSpec spec = Specs.parse("""
+                {"format": "orchard.experiment/1", "name": "fit-then-predict",
+                 "space": {"params": [{"name": "x1", "type": "uniform", "low": -5, "high": 10},
+                                      {"name": "x2", "type": "uniform", "low": 0, "high": 15}]},
+                 "objective": {"type": "builtin", "function": "branin", "curve_steps": 20, "delay_ms": 40},
+                 "optimizer": "random", "scheduler": {"type": "sync_batch", "batch_size": 2}, "seed": 2, "budget": 12,
+                 "pipeline": {"stages": [
+                    {"name": "explore", "type": "sweep"},
+                    {"name": "fit", "type": "fit_curves", "config": {"model": "curves-model", "epochs": 20, "members": 2, "grid": 10}},
+                    {"name": "exploit", "type": "sweep", "config": {"budget": 4, "predict": {"every": 4}}}],
+                  "edges": [{"from": "explore.result", "to": "fit.sweep"},
+                            {"from": "fit.model", "to": "exploit.curve_model"},
+                            {"from": "explore.result", "to": "exploit.warm_start"}]}}
+                """, "fit-then-predict.json");
+        var run = orchard.startPipeline(spec, dir);
+        assertThat(run.await(LONG)).contains(ExperimentStatus.COMPLETED);
+        orchard.flush();
+        Path model = dir.resolve("curves-model");
+        assertThat(CurveModelFiles.manifest(model).features()).extracting(f -> f.name()).containsExactly("x1", "x2");
+        var children = orchard.children(run.experimentId());
+        assertThat(children).hasSize(2);
+        assertThat(orchard.latestPredictions(children.get(0).id())).isEmpty();
+        List<StoredPrediction> exploit = orchard.latestPredictions(children.get(1).id());
+        assertThat(exploit).extracting(StoredPrediction::trial).containsExactly(0, 1, 2, 3);
+        assertThat(exploit).allSatisfy(p -> {
+            assertThat(p.model()).isEqualTo(model.toString());
+            assertThat(p.metric()).isEqualTo("value");
+            checkShape(p.x(), p.mean(), p.lower(), p.upper(), p.observedStep());
+        });
+        // a fit_curves stage with a bad setting is an error naming it
+        assertThatThrownBy(() -> Specs.parse("""
+                {"format": "orchard.experiment/1", "name": "bad",
+                 "space": {"params": [{"name": "x1", "type": "uniform", "low": -5, "high": 10}]},
+                 "objective": {"type": "builtin", "function": "branin"}, "budget": 3,
+                 "pipeline": {"stages": [{"name": "s", "type": "sweep"},
+                                         {"name": "f", "type": "fit_curves", "config": {"model": "m", "members": 1}}],
+                              "edges": [{"from": "s.result", "to": "f.sweep"}]}}
+                """, "bad.json")).hasMessageContaining("config.members").hasMessageContaining("from 2 to 50");
+    }
 }
