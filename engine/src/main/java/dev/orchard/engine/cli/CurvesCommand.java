@@ -66,8 +66,9 @@ final class CurvesCommand implements Runnable {
         int batch;
         @Option(names = "--seed", defaultValue = "7", description = "Seed (default ${DEFAULT-VALUE}).")
         long seed;
-        @Option(names = "--residual", negatable = true, defaultValue = "false", fallbackValue = "true",
-                description = "Predict the change from the last observed value rather than the value (default ${DEFAULT-VALUE}).")
+        @Option(names = "--residual", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Predict a running curve's change from the mean of its last 3 observed values, scored on the points "
+                        + "not shown (default ${DEFAULT-VALUE}; --no-residual: the values themselves, as models before it).")
         boolean residual;
 
         VaeCurveModel.Hyper hyper() {

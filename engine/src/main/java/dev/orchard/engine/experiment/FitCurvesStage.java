@@ -72,7 +72,7 @@ final class FitCurvesStage implements StageType {
                 ConfigField.optional("grid", "integer", 20, "points of the x grid"),
                 ConfigField.optional("epochs", "integer", 100, "epochs per ensemble member"),
                 ConfigField.optional("members", "integer", 3, "ensemble members (at least 2)"),
-                ConfigField.optional("residual", "boolean", false, "predict the change from the last observed value"),
+                ConfigField.optional("residual", "boolean", true, "predict the change from the last observed values (false: the values)"),
                 ConfigField.optional("seed", "integer", 7, "seed"));
     }
 

@@ -109,6 +109,9 @@ public final class CurveModelFiles {
             throw new CurveDataException(file + ": field 'version' is " + tree.path("version") + ", this Orchard reads version " + VERSION
                     + " (train the model again with `orchard curves fit`)");
         }
+        if (tree.path("hyper") instanceof com.fasterxml.jackson.databind.node.ObjectNode h && !h.has("residual")) {
+            h.put("residual", false); // written before residual models existed: a plain one
+        }
         try {
             return Json.SPEC.treeToValue(tree, Manifest.class);
         } catch (IOException e) {

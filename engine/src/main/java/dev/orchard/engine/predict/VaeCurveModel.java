@@ -55,7 +55,7 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
         }
 
         public static Hyper defaults() {
-            return new Hyper(2, 4, 32, 150, 32, 3e-3, 0.1, 30, 5, 0.5);
+            return new Hyper(2, 4, 32, 150, 32, 3e-3, 0.1, 30, 5, 0.5, true);
         }
     }
 
@@ -200,6 +200,9 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
         return new VaeCurveModel(prepared, hyper, seed, nets, null, models, scale, metrics);
     }
 
+    /** How many of the last observed points a residual model's anchor averages (one point is as noisy as the curve). */
+    static final int ANCHOR_POINTS = 3;
+
     private static NDList inputs(NDManager m, CurveNet net, List<Row> rows) {
         int b = rows.size(), g = net.grid;
         float[] env = new float[b * Math.max(1, net.envIn)];
@@ -208,12 +211,16 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
         float[] anchor = new float[b];
         for (int i = 0; i < b; i++) {
             Row r = rows.get(i);
-            for (int j = g - 1; j >= 0; j--) {
+            // the anchor of a residual model: the mean of the last ANCHOR_POINTS observed values (0 without a prefix)
+            double sum = 0;
+            int seen = 0;
+            for (int j = g - 1; j >= 0 && seen < ANCHOR_POINTS; j--) {
                 if (r.curve().mask()[j]) {
-                    anchor[i] = (float) r.curve().values()[j]; // the last observed value (0 without a prefix)
-                    break;
+                    sum += r.curve().values()[j];
+                    seen++;
                 }
             }
+            anchor[i] = seen == 0 ? 0 : (float) (sum / seen);
             System.arraycopy(r.env(), 0, env, i * Math.max(1, net.envIn), r.env().length);
             System.arraycopy(r.agent(), 0, agent, i * net.agentIn, net.agentIn);
             for (int j = 0; j < g; j++) {
@@ -233,8 +240,10 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
         float[] y = new float[b * g], mask = new float[b * g];
         for (int i = 0; i < b; i++) {
             Row r = all.get(idx[from + i]);
+            boolean[] shown = batch.get(i).curve().mask();
             for (int j = 0; j < g; j++) {
-                if (r.curve().mask()[j]) {
+                // a residual model is scored on what it forecasts: the points its input did not show
+                if (r.curve().mask()[j] && !(net.residual && shown[j])) {
                     y[i * g + j] = (float) r.curve().values()[j];
                     mask[i * g + j] = 1;
                 }

@@ -41,9 +41,10 @@ class CurvesCliTest {
         Path train = data(12, 0);
         Path model = tmp.resolve("model");
         var fit = CliTest.cli("curves", "fit", "--data", train.toString(), "--agent-features", "log10_lr,clip", "--model", model.toString(),
-                "--epochs", "20", "--members", "2", "--grid", "8");
+                "--epochs", "20", "--members", "2", "--grid", "8", "--no-residual");
         assertThat(fit.code()).as(fit.err()).isZero();
         assertThat(model.resolve("model.json")).exists();
+        assertThat(dev.orchard.engine.predict.CurveModelFiles.manifest(model).hyper().residual()).isFalse();
 
         Path configs = tmp.resolve("configs.jsonl");
         Files.write(configs, List.of("{\"id\":\"a\",\"log10_lr\":-3,\"clip\":0.2}", "{\"id\":\"b\",\"log10_lr\":-2,\"clip\":0.3}"));
@@ -114,6 +115,7 @@ class CurvesCliTest {
         assertThat(mf.curve()).isEqualTo("loss");
         assertThat(mf.x()).isEqualTo("tokens");
         assertThat(mf.features()).extracting(f -> f.name() + ":" + f.kind()).containsExactly("lr:LOG", "act:ONE_HOT");
+        assertThat(mf.hyper().residual()).isTrue(); // the default
         assertThat(dev.orchard.engine.predict.CurveModelFiles.trainingRuns(model, mf)).hasSize(12);
 
         // the model predicts for configurations like the experiment's
@@ -123,6 +125,14 @@ class CurvesCliTest {
         var predict = CliTest.cli("curves", "predict", "--model", model.toString(), "--configs", configs.toString(), "--out", out.toString());
         assertThat(predict.code()).as(predict.err()).isZero();
         assertThat(dev.orchard.engine.json.Json.read(Files.readAllLines(out).get(0)).get("mean")).hasSize(8);
+
+        // a manifest written before residual models existed (no "residual") reads as a plain model
+        Path manifest = model.resolve("model.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceAll(",\\s*\"residual\"\\s*:\\s*true", ""));
+        assertThat(Files.readString(manifest)).doesNotContain("residual");
+        assertThat(dev.orchard.engine.predict.CurveModelFiles.manifest(model).hyper().residual()).isFalse();
+        assertThat(CliTest.cli("curves", "predict", "--model", model.toString(), "--configs", configs.toString(), "--out",
+                out.toString()).code()).isZero();
 
         // bad input names what is wrong
         var unknown = CliTest.cli("curves", "fit", "--db", db, "--experiment", "99", "--agent-features", "lr", "--curve", "loss",
