@@ -149,4 +149,38 @@ class CurvesCliTest {
         assertThat(feature.err()).contains("trial 0: feature 'depth' is not a parameter of the trial");
         assertThat(tmp.resolve("m2")).doesNotExist();
     }
+
+    /** {@code orchard show ID --predictions}: the latest forecast of each trial of a sweep that asked for them. */
+    @Test
+    void showPrintsStoredPredictions() throws Exception {
+        String db = tmp.resolve("history").toString();
+        long id;
+        try (var o = dev.orchard.engine.experiment.Orchard.open(Path.of(db))) {
+            var spec = dev.orchard.engine.json.Specs.parse("""
+                    {"format": "orchard.experiment/1", "name": "predicted",
+                     "space": {"params": [{"name": "x", "type": "uniform", "low": 0, "high": 1}]},
+                     "optimizer": "random", "scheduler": {"type": "sync_batch", "batch_size": 2},
+                     "objective": {"type": "command", "command": ["true"], "metric": "loss"},
+                     "budget": 6, "seed": 3, "predict": {"every": 3, "min_trials": 2}}
+                    """, "predicted.json");
+            var sweep = o.start(spec, ctx -> {
+                double x = ((Number) ctx.params().get("x")).doubleValue();
+                double v = 0;
+                for (int s = 1; s <= 12; s++) {
+                    Thread.sleep(3);
+                    v = x + (1 + x) * Math.exp(-s / 4.0);
+                    ctx.report(s, java.util.Map.of("loss", v));
+                }
+                return v;
+            });
+            sweep.await(java.time.Duration.ofSeconds(60)).orElseThrow();
+            id = sweep.experimentId();
+        }
+        var show = CliTest.cli("show", String.valueOf(id), "--db", db, "--predictions");
+        assertThat(show.code()).as(show.err()).isZero();
+        assertThat(show.out()).contains("TRIAL", "FORECAST", "80 % BAND", "(drift)");
+        assertThat(show.out().lines().filter(l -> l.endsWith("(drift)")).count()).isEqualTo(4); // trials 2-5 (after the first batch of 2 completed)
+        var none = CliTest.cli("show", String.valueOf(id), "--db", db);
+        assertThat(none.out()).doesNotContain("FORECAST");
+    }
 }
