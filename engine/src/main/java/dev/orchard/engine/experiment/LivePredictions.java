@@ -3,6 +3,7 @@ package dev.orchard.engine.experiment;
 import dev.orchard.engine.events.EngineEvent;
 import dev.orchard.engine.events.EventBus;
 import dev.orchard.engine.predict.CurveForecaster;
+import dev.orchard.engine.predict.CurveRuns;
 import dev.orchard.engine.predict.DriftForecaster;
 import dev.orchard.engine.predict.ModelForecaster;
 import dev.orchard.engine.predict.Prediction;
@@ -41,14 +42,18 @@ public final class LivePredictions implements Consumer<EngineEvent>, AutoCloseab
     /** What forecasts: a trained model, or the sweep's own completed trials; made before the experiment is stored. */
     static final class Forecasting {
         final Optional<ModelForecaster> model;
+        /** The model's x: a metric the trials report with the curve, {@code @index}, or anything else for the step. */
+        final String xField;
         final DriftForecaster drift;
         final String name;
         final long horizon;
         final int every;
         final int points;
 
-        private Forecasting(Optional<ModelForecaster> model, DriftForecaster drift, String name, long horizon, int every, int points) {
+        private Forecasting(Optional<ModelForecaster> model, String xField, DriftForecaster drift, String name, long horizon, int every,
+                            int points) {
             this.model = model;
+            this.xField = xField;
             this.drift = drift;
             this.name = name;
             this.horizon = horizon;
@@ -71,8 +76,16 @@ public final class LivePredictions implements Consumer<EngineEvent>, AutoCloseab
             long horizon = p.horizon() != null ? p.horizon()
                     : spec.scheduler().maxSteps() != null ? spec.scheduler().maxSteps() : -1;
             Optional<ModelForecaster> model = dir == null ? Optional.empty() : Optional.of(ModelForecaster.load(Path.of(dir)));
+            String xField = "step";
+            if (dir != null) {
+                try {
+                    xField = dev.orchard.engine.predict.CurveModelFiles.manifest(Path.of(dir)).x();
+                } catch (java.io.IOException e) {
+                    throw new dev.orchard.engine.predict.CurveDataException(dir + ": " + e.getMessage());
+                }
+            }
             String name = dir == null ? "drift" : Path.of(dir).toAbsolutePath().normalize().toString();
-            return Optional.of(new Forecasting(model, new DriftForecaster(p.minTrialsOrDefault()), name, horizon,
+            return Optional.of(new Forecasting(model, xField, new DriftForecaster(p.minTrialsOrDefault()), name, horizon,
                     p.everyOrDefault(), p.pointsOrDefault()));
         }
     }
@@ -80,6 +93,8 @@ public final class LivePredictions implements Consumer<EngineEvent>, AutoCloseab
     private static final class TrialCurve {
         final Map<String, Object> params;
         long[] steps = new long[16];
+        /** x as the model knows it: the value of its x metric at the step, the point's index + 1, or the step. */
+        double[] xs = new double[16];
         double[] values = new double[16];
         int n;
         int sincePredicted;
@@ -89,15 +104,17 @@ public final class LivePredictions implements Consumer<EngineEvent>, AutoCloseab
             this.params = params;
         }
 
-        void add(long step, double value) {
+        void add(long step, double value, Double x, boolean index) {
             if (n > 0 && step <= steps[n - 1]) {
                 truncate(step);
             }
             if (n == steps.length) {
                 steps = Arrays.copyOf(steps, 2 * n);
+                xs = Arrays.copyOf(xs, 2 * n);
                 values = Arrays.copyOf(values, 2 * n);
             }
             steps[n] = step;
+            xs[n] = index ? n + 1 : x != null ? x : step; // as CurveRuns.fromHistory reads a trial
             values[n++] = value;
         }
 
@@ -117,6 +134,8 @@ public final class LivePredictions implements Consumer<EngineEvent>, AutoCloseab
     /** Steps at which completed trials reported (the drift forecaster's x); forecasting thread only. */
     private final TreeSet<Long> completedSteps = new TreeSet<>();
     private final Set<Integer> failedOnce = new HashSet<>();
+    /** Whether trials report the model's x metric (then forecasts are at that x, not at steps). */
+    private volatile boolean reportsX;
     private volatile AutoCloseable subscription;
 
     LivePredictions(long experimentId, String metric, Forecasting forecasting, EventBus bus) {
@@ -151,9 +170,17 @@ public final class LivePredictions implements Consumer<EngineEvent>, AutoCloseab
                 continue;
             }
             TrialCurve c = new TrialCurve(Map.copyOf(t.params()));
-            for (var m : metrics.apply(t.number())) {
+            var points = metrics.apply(t.number());
+            var xAt = new HashMap<Long, Double>();
+            for (var m : points) {
+                if (m.name().equals(forecasting.xField)) {
+                    xAt.put(m.step(), m.value());
+                    reportsX = true;
+                }
+            }
+            for (var m : points) {
                 if (m.name().equals(metric)) {
-                    c.add(m.step(), m.value());
+                    c.add(m.step(), m.value(), xAt.get(m.step()), CurveRuns.INDEX.equals(forecasting.xField));
                 }
             }
             if (continues) {
@@ -193,7 +220,11 @@ public final class LivePredictions implements Consumer<EngineEvent>, AutoCloseab
                 if (c == null) {
                     return; // not started as far as we know (its start came before we subscribed)
                 }
-                c.add(m.step(), v);
+                Double x = m.values().get(forecasting.xField);
+                if (x != null && !reportsX) {
+                    reportsX = true;
+                }
+                c.add(m.step(), v, x, CurveRuns.INDEX.equals(forecasting.xField));
                 if (++c.sincePredicted >= forecasting.every && !c.queued) {
                     c.queued = true;
                     c.sincePredicted = 0;
@@ -249,6 +280,7 @@ public final class LivePredictions implements Consumer<EngineEvent>, AutoCloseab
     /** On the forecasting thread: the trial's latest points, forecast and published. */
     private void predict(int trial) {
         long[] s;
+        double[] xs;
         double[] v;
         Map<String, Object> params;
         synchronized (this) {
@@ -261,11 +293,12 @@ public final class LivePredictions implements Consumer<EngineEvent>, AutoCloseab
                 return;
             }
             s = Arrays.copyOf(c.steps, c.n);
+            xs = Arrays.copyOf(c.xs, c.n);
             v = Arrays.copyOf(c.values, c.n);
             params = c.params;
         }
         try {
-            forecast(params, s, v).ifPresent(f -> bus.publish(new EngineEvent.CurvePrediction(experimentId, trial, s[s.length - 1],
+            forecast(params, s, xs, v).ifPresent(f -> bus.publish(new EngineEvent.CurvePrediction(experimentId, trial, s[s.length - 1],
                     s.length, metric, f.x(), f.mean(), f.lower(), f.upper(), forecasting.name)));
         } catch (RuntimeException e) {
             if (failedOnce.add(trial)) {
@@ -275,13 +308,16 @@ public final class LivePredictions implements Consumer<EngineEvent>, AutoCloseab
     }
 
     /** The forecast at the steps after the last observed one, up to the horizon, or empty while there is nothing to go on. */
-    Optional<Prediction> forecast(Map<String, Object> params, long[] s, double[] v) {
+    Optional<Prediction> forecast(Map<String, Object> params, long[] s, double[] xs, double[] v) {
         long last = s[s.length - 1];
         if (forecasting.model.isPresent()) {
-            Prediction p = forecasting.model.get().predictCurve("trial", params, s, v);
+            Prediction p = forecasting.model.get().predictCurveAt("trial", params, xs, v);
+            double lastX = xs[xs.length - 1];
+            // the horizon is a step: it bounds the model's x only when that is the step
+            boolean xIsStep = !CurveRuns.INDEX.equals(forecasting.xField) && !reportsX;
             var keep = new ArrayList<Integer>();
             for (int i = 0; i < p.x().length; i++) {
-                if (p.x()[i] > last && (forecasting.horizon < 0 || p.x()[i] <= forecasting.horizon)) {
+                if (p.x()[i] > lastX && (forecasting.horizon < 0 || !xIsStep || p.x()[i] <= forecasting.horizon)) {
                     keep.add(i);
                 }
             }

@@ -76,7 +76,7 @@ class LivePredictionTest {
                 }
                 Thread.sleep(4);
                 v = x + (1 + 2 * x) * Math.exp(-s / 8.0);
-                ctx.report(s, java.util.Map.of("loss", v));
+                ctx.report(s, java.util.Map.of("loss", v, "tokens", 1000.0 * s));
             }
             return v;
         };
@@ -186,6 +186,27 @@ class LivePredictionTest {
             assertThat(all.get(0).x().length).isGreaterThan(last.x().length); // the rest of the curve gets shorter
         }
         assertThat(events).isNotEmpty();
+
+        // a model whose x is a metric the trials report (tokens): forecasts are at later tokens, not steps
+        var byTokens = new CurveRuns.Fields(List.of("x"), "loss", "tokens", "env");
+        List<CurveRun> tokenRuns = CurveRuns.fromHistory(history.experimentId(), "history", orchard.trials(history.experimentId()),
+                t -> orchard.metrics(history.experimentId(), t), byTokens);
+        Path tokenModel = dir.resolve("token-model");
+        Prepared tp = Prepared.fit(tokenRuns, List.of(), List.of("x"), 10, Optional.empty());
+        try (VaeCurveModel m = VaeCurveModel.train(tp, tp.rows(tokenRuns), new VaeCurveModel.Hyper(1, 2, 16, 20, 16, 3e-3, 0.1, 5, 2, 0.5), 3,
+                (member, epoch, loss) -> {
+                })) {
+            CurveModelFiles.save(m, byTokens, tokenRuns, tokenModel);
+        }
+        Sweep tokens = orchard.start(Specs.parse(spec("by-tokens", "{\"model\": \"" + tokenModel + "\", \"every\": 5}", 2),
+                "by-tokens.json"), curve());
+        Specimens.finish(tokens, LONG);
+        orchard.flush();
+        List<StoredPrediction> tokenForecasts = orchard.predictions(tokens.experimentId(), 0);
+        assertThat(tokenForecasts).isNotEmpty().allSatisfy(q -> {
+            checkShape(q.x(), q.mean(), q.lower(), q.upper(), 1000 * q.observedStep());
+            assertThat(q.x()[q.x().length - 1]).isEqualTo(1000.0 * STEPS, org.assertj.core.data.Offset.offset(1e-6));
+        });
 
         // the same model for an experiment over other parameters: rejected before anything runs, naming the feature
         String other = spec("other", "{\"model\": \"" + model + "\"}", 4).replace("\"name\": \"x\"", "\"name\": \"lr\"");
