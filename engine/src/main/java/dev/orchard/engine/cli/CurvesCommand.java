@@ -66,9 +66,16 @@ final class CurvesCommand implements Runnable {
         int batch;
         @Option(names = "--seed", defaultValue = "7", description = "Seed (default ${DEFAULT-VALUE}).")
         long seed;
+        @Option(names = "--prefix-probability", defaultValue = "0.5",
+                description = "How often training shows a run with a random observed prefix (default ${DEFAULT-VALUE}).")
+        double prefixProbability;
+        @Option(names = "--residual", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Predict a running curve's change from the mean of its last 3 observed values, scored on the points "
+                        + "not shown (default ${DEFAULT-VALUE}; --no-residual: the values themselves, as models before it).")
+        boolean residual;
 
         VaeCurveModel.Hyper hyper() {
-            return new VaeCurveModel.Hyper(Math.max(1, latent / 2), latent, hidden, epochs, batch, lr, beta, warmup, members, 0.5);
+            return new VaeCurveModel.Hyper(Math.max(1, latent / 2), latent, hidden, epochs, batch, lr, beta, warmup, members, prefixProbability, residual);
         }
     }
 

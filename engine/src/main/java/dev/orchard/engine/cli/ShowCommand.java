@@ -27,6 +27,9 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--spec", description = "Print the stored spec JSON too.")
     boolean printSpec;
 
+    @Option(names = "--predictions", description = "Print each trial's latest predicted rest-of-curve (an experiment with \"predict\").")
+    boolean predictions;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
@@ -55,6 +58,20 @@ final class ShowCommand implements Callable<Integer> {
                 }
                 if (n < trials.size()) {
                     out.printf("  … %d more (--trials -1 shows all)%n", trials.size() - n);
+                }
+            }
+            if (predictions) {
+                var latest = orchard.latestPredictions(id);
+                if (latest.isEmpty()) {
+                    out.println("no curve predictions stored (the spec needs \"predict\"; the first trials of a drift forecast get none)");
+                } else {
+                    out.printf("%6s %10s %7s %12s %14s  %s%n", "TRIAL", "OBSERVED", "POINTS", "AT STEP", "FORECAST", "80 % BAND   (model)");
+                    for (var p : latest) {
+                        int last = p.x().length - 1;
+                        out.printf("%6d %10d %7d %12s %14s  [%s, %s]   (%s)%n", p.trial(), p.observedStep(), p.observedPoints(),
+                                Format.number(p.x()[last]), Format.number(p.mean()[last]), Format.number(p.lower()[last]),
+                                Format.number(p.upper()[last]), p.model());
+                    }
                 }
             }
         }

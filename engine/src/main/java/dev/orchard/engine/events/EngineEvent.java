@@ -84,4 +84,20 @@ public sealed interface EngineEvent {
      */
     record CurriculumSnapshot(long experimentId, String curriculum, long updates, Map<String, Object> stats) implements EngineEvent {
     }
+
+    /**
+     * A running trial's predicted rest-of-curve (DESIGN.md idea 4, live): after it reported {@code observedPoints} values
+     * of {@code metric}, the last at {@code observedStep}, its curve is forecast at the later steps {@code x} (or at the
+     * later values of the model's x metric, for a model trained with {@code --x METRIC} that the trials report) with the
+     * mean and the 80 % band {@code lower}..{@code upper}, in the metric's units. {@code model} names the forecaster: a
+     * curve model directory, or {@code drift} (the sweep's completed trials).
+     */
+    record CurvePrediction(long experimentId, int trial, long observedStep, int observedPoints, String metric,
+                           double[] x, double[] mean, double[] lower, double[] upper, String model) implements EngineEvent {
+        public CurvePrediction {
+            if (x.length != mean.length || x.length != lower.length || x.length != upper.length) {
+                throw new IllegalArgumentException("x, mean, lower and upper must have the same length");
+            }
+        }
+    }
 }

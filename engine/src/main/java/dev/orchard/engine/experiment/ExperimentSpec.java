@@ -16,7 +16,7 @@ import dev.orchard.engine.trial.Direction;
 public record ExperimentSpec(String format, String name, String description, SearchSpace space,
                              OptimizerSpec optimizer, SchedulerSpec scheduler, ObjectiveSpec objective,
                              Integer budget, Long seed, Direction direction, ResourceSpec resources,
-                             com.fasterxml.jackson.databind.JsonNode pipeline) {
+                             com.fasterxml.jackson.databind.JsonNode pipeline, PredictSpec predict) {
 
     public static final String FORMAT = "orchard.experiment/1";
 
@@ -28,6 +28,12 @@ public record ExperimentSpec(String format, String name, String description, Sea
     }
 
     public ExperimentSpec(String format, String name, String description, SearchSpace space, OptimizerSpec optimizer,
+                          SchedulerSpec scheduler, ObjectiveSpec objective, Integer budget, Long seed, Direction direction,
+                          ResourceSpec resources, com.fasterxml.jackson.databind.JsonNode pipeline) {
+        this(format, name, description, space, optimizer, scheduler, objective, budget, seed, direction, resources, pipeline, null);
+    }
+
+    public ExperimentSpec(String format, String name, String description, SearchSpace space, OptimizerSpec optimizer,
                           SchedulerSpec scheduler, ObjectiveSpec objective, Integer budget, Long seed, Direction direction) {
         this(format, name, description, space, optimizer, scheduler, objective, budget, seed, direction, null, null);
     }
@@ -35,7 +41,7 @@ public record ExperimentSpec(String format, String name, String description, Sea
     public ExperimentSpec(String format, String name, String description, SearchSpace space, OptimizerSpec optimizer,
                           SchedulerSpec scheduler, ObjectiveSpec objective, Integer budget, Long seed, Direction direction,
                           ResourceSpec resources) {
-        this(format, name, description, space, optimizer, scheduler, objective, budget, seed, direction, resources, null);
+        this(format, name, description, space, optimizer, scheduler, objective, budget, seed, direction, resources, null, null);
     }
 
     /** Whether this experiment is a pipeline of stages (its space, objective, budget are defaults for sweep stages). */
@@ -45,18 +51,22 @@ public record ExperimentSpec(String format, String name, String description, Sea
     }
 
     public ExperimentSpec withBudget(int newBudget) {
-        return new ExperimentSpec(format, name, description, space, optimizer, scheduler, objective, newBudget, seed, direction, resources, pipeline);
+        return new ExperimentSpec(format, name, description, space, optimizer, scheduler, objective, newBudget, seed, direction, resources, pipeline, predict);
     }
 
     public ExperimentSpec withName(String newName) {
-        return new ExperimentSpec(format, newName, description, space, optimizer, scheduler, objective, budget, seed, direction, resources, pipeline);
+        return new ExperimentSpec(format, newName, description, space, optimizer, scheduler, objective, budget, seed, direction, resources, pipeline, predict);
     }
 
     public ExperimentSpec withObjective(ObjectiveSpec newObjective) {
-        return new ExperimentSpec(format, name, description, space, optimizer, scheduler, newObjective, budget, seed, direction, resources, pipeline);
+        return new ExperimentSpec(format, name, description, space, optimizer, scheduler, newObjective, budget, seed, direction, resources, pipeline, predict);
+    }
+
+    public ExperimentSpec withPredict(PredictSpec newPredict) {
+        return new ExperimentSpec(format, name, description, space, optimizer, scheduler, objective, budget, seed, direction, resources, pipeline, newPredict);
     }
 
     public ExperimentSpec withSeed(long newSeed) {
-        return new ExperimentSpec(format, name, description, space, optimizer, scheduler, objective, budget, newSeed, direction, resources, pipeline);
+        return new ExperimentSpec(format, name, description, space, optimizer, scheduler, objective, budget, newSeed, direction, resources, pipeline, predict);
     }
 }

@@ -40,11 +40,11 @@ public final class ExperimentStages implements StageTypes.Provider {
 
     /** The keys of an experiment spec a sweep stage may set; the rest come from the experiment. */
     private static final Set<String> SPEC_KEYS = Set.of("space", "optimizer", "scheduler", "objective", "budget", "seed",
-            "direction", "resources");
+            "direction", "resources", "predict");
 
     @Override
     public Collection<StageType> stageTypes() {
-        return List.of(new SweepType(), new ValidateBestType(), new MetaSweepType());
+        return List.of(new SweepType(), new ValidateBestType(), new MetaSweepType(), new FitCurvesStage());
     }
 
     // ---- sweep ----
@@ -67,7 +67,9 @@ public final class ExperimentStages implements StageTypes.Provider {
 
         @Override
         public List<Port> inputs() {
-            return List.of(Port.optional("warm_start", SWEEP_RESULT, "the optimizer is first told what this earlier search found"));
+            return List.of(Port.optional("warm_start", SWEEP_RESULT, "the optimizer is first told what this earlier search found"),
+                    Port.optional("curve_model", FitCurvesStage.CURVE_MODEL,
+                            "running trials get live curve predictions from this model (a fit_curves stage's output)"));
         }
 
         @Override
@@ -86,6 +88,7 @@ public final class ExperimentStages implements StageTypes.Provider {
                     ConfigField.optional("seed", "integer", null, "seed (default: the experiment's)"),
                     ConfigField.choice("direction", List.of("minimize", "maximize"), null, "default: the experiment's"),
                     ConfigField.optional("resources", "object", null, "GPUs and CPU slots (default: the experiment's)"),
+                    ConfigField.optional("predict", "object", null, "live curve predictions of running trials (default: the experiment's)"),
                     ConfigField.optional("warm_start", "boolean", true, "tell the optimizer the results of the sweep before"),
                     ConfigField.optional("vars_as_params", "list", List.of(),
                             "pipeline variables (a loop's for_each value) given to every trial as fixed parameters"));
@@ -116,6 +119,12 @@ public final class ExperimentStages implements StageTypes.Provider {
             List<String> vars = (List<String>) config.getOrDefault("vars_as_params", List.of());
             return (inputs, ctx) -> {
                 ExperimentSpec spec = sweepSpec(env, config, fixedParams(ctx, vars));
+                if (inputs.get("curve_model") instanceof FitCurvesStage.CurveModel cm) {
+                    PredictSpec p = spec.predict() == null ? new PredictSpec(null, null, null, null, null) : spec.predict();
+                    // checked like a spec that names the model: it must fit this sweep's parameters
+                    spec = Specs.parse(Specs.write(spec.withPredict(new PredictSpec(cm.dir(), p.every(), p.minTrials(), p.horizon(),
+                            p.points()))), env.source());
+                }
                 List<SweepResult.Observed> from = warm && inputs.get("warm_start") instanceof SweepResult r ? r.observations() : List.of();
                 return Map.of("result", sub(ctx).sweep(ctx, spec, Optional.empty(), baseDir(env), from));
             };

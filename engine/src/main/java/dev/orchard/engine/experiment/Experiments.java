@@ -105,13 +105,13 @@ public final class Experiments {
 
     static ExperimentSpec with(ExperimentSpec spec, String optimizer, int budget) {
         return new ExperimentSpec(spec.format(), spec.name(), spec.description(), spec.space(), new OptimizerSpec(optimizer, null),
-                spec.scheduler(), spec.objective(), budget, spec.seed(), spec.direction(), spec.resources());
+                spec.scheduler(), spec.objective(), budget, spec.seed(), spec.direction(), spec.resources(), null, spec.predict());
     }
 
     static ExperimentSpec withFixed(ExperimentSpec spec, String name, Object value) {
         var params = new ArrayList<>(spec.space().params());
         params.add(new ChoiceParam(name, List.of(value)));
         return new ExperimentSpec(spec.format(), spec.name(), spec.description(), new SearchSpace(params), spec.optimizer(),
-                spec.scheduler(), spec.objective(), spec.budget(), spec.seed(), spec.direction(), spec.resources());
+                spec.scheduler(), spec.objective(), spec.budget(), spec.seed(), spec.direction(), spec.resources(), null, spec.predict());
     }
 }

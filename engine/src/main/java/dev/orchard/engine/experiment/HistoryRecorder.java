@@ -151,6 +151,7 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
         var rewinds = new ArrayList<WriteBatch.Rewind>();
         var rows = new ArrayList<WriteBatch.Event>();
         var sweeps = new ArrayList<WriteBatch.SweepWrite>();
+        var predictions = new ArrayList<dev.orchard.engine.store.StoredPrediction>();
         long now = System.currentTimeMillis();
         for (Object e : events) {
             if (e instanceof WriteBatch.SweepWrite w) {
@@ -186,11 +187,15 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
                 payload.put("message", st.message());
                 payload.putAll(st.details());
                 rows.add(new WriteBatch.Event(st.experimentId(), -1, "stage_" + st.kind(), Json.write(payload), now));
+            } else if (e instanceof EngineEvent.CurvePrediction p && p.experimentId() >= 0) {
+                predictions.add(new dev.orchard.engine.store.StoredPrediction(p.experimentId(), p.trial(), p.observedStep(),
+                        p.observedPoints(), p.metric(), p.model(), p.x(), p.mean(), p.lower(), p.upper(),
+                        java.time.Instant.ofEpochMilli(now)));
             } else if (e instanceof EngineEvent.TrialMetrics m) {
                 metrics.add(new WriteBatch.Metrics(m.experimentId(), m.trial(), m.step(), m.values(), m.wallTimeMillis()));
             }
         }
-        return new WriteBatch(Map.of(), List.of(), rewinds, metrics, rows, sweeps);
+        return new WriteBatch(Map.of(), List.of(), rewinds, metrics, rows, sweeps, predictions);
     }
 
     /** Stores what is queued and stops the writer. */

@@ -115,4 +115,21 @@ final class Nesting implements SubExperiments {
         }
         return new SweepResult(id, name, best.params(), best.value().getAsDouble(), seen);
     }
+
+    @Override
+    public ExperimentSpec spec(long experimentId) {
+        ExperimentRecord r = orchard.experiment(experimentId).orElseThrow(() -> new IllegalStateException(
+                "experiment " + experimentId + " is not in the database"));
+        return dev.orchard.engine.json.Specs.bind(r.specJson(), "experiment " + experimentId, ExperimentSpec.class);
+    }
+
+    @Override
+    public List<dev.orchard.engine.trial.Trial> trials(long experimentId) {
+        return orchard.trials(experimentId);
+    }
+
+    @Override
+    public List<dev.orchard.engine.trial.MetricPoint> metrics(long experimentId, int trial) {
+        return orchard.metrics(experimentId, trial);
+    }
 }

@@ -173,10 +173,11 @@ public final class Orchard implements AutoCloseable {
         Optimizer optimizer = optimizer(spec);
         warmStart(optimizer, spec.space(), warm);
         Sweep.ResourceGate gate = resources(spec);
+        Optional<LivePredictions.Forecasting> forecasting = LivePredictions.Forecasting.of(spec);
         long id = store.createExperiment(parent, spec.name(), "sweep", spec.direction(), Specs.write(spec),
                 baseDir.map(Path::toString), ExperimentStatus.CREATED);
         return launch(new Sweep(id, spec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
-                runner, gate, bus, store, this::journal, dataDir, Sweep.History.NONE));
+                runner, gate, bus, store, this::journal, dataDir, Sweep.History.NONE), spec, forecasting, List.of());
     }
 
     /**
@@ -215,10 +216,38 @@ public final class Orchard implements AutoCloseable {
 
     static final int WARM_START_NUMBERS = 1_000_000_000;
 
-    private Sweep launch(Sweep sweep) {
+    /** Starts a sweep, with live curve predictions of its running trials when its spec asks for them. */
+    private Sweep launch(Sweep sweep, ExperimentSpec spec, Optional<LivePredictions.Forecasting> forecasting,
+                         java.util.Collection<Trial> history) {
         sweeps.add(sweep);
+        forecasting.ifPresent(f -> {
+            LivePredictions live = new LivePredictions(sweep.experimentId(), metric(spec), f, bus);
+            live.seed(history, n -> store.metrics(sweep.experimentId(), n));
+            live.start();
+            predictors.put(sweep.experimentId(), live);
+            sweep.completion().whenComplete((s, e) -> {
+                live.close();
+                live.awaitIdle(30_000);
+                predictors.remove(sweep.experimentId(), live);
+            });
+        });
         sweep.completion().whenComplete((s, e) -> sweeps.remove(sweep));
         return sweep.start();
+    }
+
+    /** Live curve predictors of running sweeps, by experiment. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, LivePredictions> predictors = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The latest predicted rest-of-curve of each trial of an experiment that asked for live predictions. */
+    public List<dev.orchard.engine.store.StoredPrediction> latestPredictions(long experimentId) {
+        recorder.catchUp();
+        return store.latestPredictions(experimentId);
+    }
+
+    /** Every stored prediction of one trial, oldest first (the band narrows as the trial reports more). */
+    public List<dev.orchard.engine.store.StoredPrediction> predictions(long experimentId, int trial) {
+        recorder.catchUp();
+        return store.predictions(experimentId, trial);
     }
 
     private static Optimizer optimizer(ExperimentSpec spec) {
@@ -341,8 +370,9 @@ public final class Orchard implements AutoCloseable {
         }
         var history = new Sweep.History(trials, observed, cp.map(SweepCheckpoint::pausedByUser).orElse(List.of()),
                 store.parents(id), cp.map(SweepCheckpoint::nextNumber).orElse(0), cp.flatMap(SweepCheckpoint::optimizerStateJson));
+        Optional<LivePredictions.Forecasting> forecasting = LivePredictions.Forecasting.of(spec);
         return launch(new Sweep(id, rec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
-                runner, resources(spec), bus, store, this::journal, dataDir, history));
+                runner, resources(spec), bus, store, this::journal, dataDir, history), spec, forecasting, trials.values());
     }
 
     Store store() {
@@ -438,6 +468,7 @@ public final class Orchard implements AutoCloseable {
 
     /** Waits until everything published so far is stored. */
     public void flush() {
+        predictors.values().forEach(p -> p.awaitIdle(30_000));
         recorder.flush();
     }
 

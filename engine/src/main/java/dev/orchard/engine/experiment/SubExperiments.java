@@ -27,4 +27,13 @@ public interface SubExperiments {
     /** A sweep below {@code parentId} (a sweep's trial that runs sweeps itself: meta-optimization), named {@code name}. */
     SweepResult sweepUnder(long parentId, String name, StageContext ctx, ExperimentSpec spec, Optional<Objective> objective,
                            Path baseDir, List<SweepResult.Observed> warmStart);
+
+    /** The spec a stored experiment ran (a sweep stage's child, for stages that read what it did). */
+    ExperimentSpec spec(long experimentId);
+
+    /** The trials of a stored experiment, by number. */
+    List<dev.orchard.engine.trial.Trial> trials(long experimentId);
+
+    /** The metric series of one trial, by step. */
+    List<dev.orchard.engine.trial.MetricPoint> metrics(long experimentId, int trial);
 }

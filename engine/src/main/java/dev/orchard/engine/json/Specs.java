@@ -110,11 +110,45 @@ public final class Specs {
         } catch (SchedulerSpecException e) {
             throw err(source, e.field().isEmpty() ? "$.scheduler" : "$.scheduler." + e.field(), e.getMessage());
         }
+        if (spec.scheduler().model() != null) {
+            checkModel(spec.scheduler().model(), spec.space(), source, "$.scheduler.model");
+        }
+        if (spec.predict() != null) {
+            validatePredict(spec.predict(), spec.space(), source);
+        }
         if (spec.budget() == null) {
             throw err(source, "$.budget", "missing; how many trials should the experiment run?");
         }
         if (spec.budget() < 1 || spec.budget() > 10_000_000) {
             throw err(source, "$.budget", "must be between 1 and 10000000, got " + spec.budget());
+        }
+    }
+
+    /** Live curve prediction: a model must be one this Orchard reads, for this experiment's parameters. */
+    private static void validatePredict(dev.orchard.engine.experiment.PredictSpec p, SearchSpace space, String source) {
+        if (p.model() != null) {
+            checkModel(p.model(), space, source, "$.predict.model");
+        }
+        if (p.every() != null && p.every() < 1) {
+            throw err(source, "$.predict.every", "must be at least 1 (predict after every N new reports), got " + p.every());
+        }
+        if (p.minTrials() != null && p.minTrials() < 1) {
+            throw err(source, "$.predict.min_trials", "must be at least 1, got " + p.minTrials());
+        }
+        if (p.horizon() != null && p.horizon() < 1) {
+            throw err(source, "$.predict.horizon", "must be at least 1 step, got " + p.horizon());
+        }
+        if (p.points() != null && (p.points() < 1 || p.points() > 10_000)) {
+            throw err(source, "$.predict.points", "must be between 1 and 10000, got " + p.points());
+        }
+    }
+
+    private static void checkModel(String model, SearchSpace space, String source, String at) {
+        try {
+            dev.orchard.engine.predict.CurveModelFiles.checkFor(Path.of(model), space);
+        } catch (dev.orchard.engine.predict.CurveDataException | java.nio.file.InvalidPathException e) {
+            throw err(source, at, e.getMessage() + " (train a model for this experiment with `orchard curves fit`, or leave "
+                    + "the model out to forecast from the sweep's completed trials)");
         }
     }
 

@@ -109,11 +109,65 @@ public final class CurveModelFiles {
             throw new CurveDataException(file + ": field 'version' is " + tree.path("version") + ", this Orchard reads version " + VERSION
                     + " (train the model again with `orchard curves fit`)");
         }
+        if (tree.path("hyper") instanceof com.fasterxml.jackson.databind.node.ObjectNode h && !h.has("residual")) {
+            h.put("residual", false); // written before residual models existed: a plain one
+        }
         try {
             return Json.SPEC.treeToValue(tree, Manifest.class);
         } catch (IOException e) {
             throw new CurveDataException(file + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Checks, without loading the networks, that {@code dir} is a curve model this Orchard reads (format, version,
+     * parameter files present) and that its features are parameters of {@code space} of a matching kind (numbers for
+     * numeric features, choices whose values the model saw for one-hot ones): what an experiment that predicts its
+     * trials' curves with it needs, checked before anything runs. Returns the manifest.
+     */
+    public static Manifest checkFor(Path dir, dev.orchard.engine.space.SearchSpace space) {
+        Manifest mf;
+        try {
+            mf = manifest(dir);
+        } catch (IOException e) {
+            throw new CurveDataException(dir.resolve(MANIFEST) + ": " + e.getMessage());
+        }
+        if (mf.members() == null || mf.members().isEmpty()) {
+            throw new CurveDataException(dir.resolve(MANIFEST) + ": field 'members' lists no parameter files");
+        }
+        for (String m : mf.members()) {
+            if (!Files.isRegularFile(dir.resolve(m))) {
+                throw new CurveDataException(dir.resolve(MANIFEST) + ": field 'members' names " + m + ", which is missing");
+            }
+        }
+        var params = new java.util.LinkedHashMap<String, dev.orchard.engine.space.Param>();
+        space.params().forEach(p -> params.put(p.name(), p));
+        for (FeatureEncoder.Feature f : mf.features()) {
+            var p = params.get(f.name());
+            if (p == null) {
+                throw new CurveDataException(dir.resolve(MANIFEST) + ": the model's feature '" + f.name() + "' is not a parameter of this "
+                        + "experiment (its parameters: " + params.keySet() + "); the model was trained on another feature set "
+                        + mf.features().stream().map(FeatureEncoder.Feature::name).toList());
+            }
+            boolean numericParam = !(p instanceof dev.orchard.engine.space.ChoiceParam c) || c.numeric();
+            if (f.kind() == FeatureEncoder.Kind.ONE_HOT) {
+                if (p instanceof dev.orchard.engine.space.ChoiceParam c) {
+                    for (Object v : c.values()) {
+                        if (!f.categories().contains(v instanceof Number n ? Double.toString(n.doubleValue()) : v.toString())) {
+                            throw new CurveDataException(dir.resolve(MANIFEST) + ": parameter '" + f.name() + "' may be " + v
+                                    + ", a category the model never saw (it knows " + f.categories() + ")");
+                        }
+                    }
+                } else {
+                    throw new CurveDataException(dir.resolve(MANIFEST) + ": the model's feature '" + f.name() + "' is categorical "
+                            + f.categories() + " but the experiment's parameter is numeric");
+                }
+            } else if (!numericParam) {
+                throw new CurveDataException(dir.resolve(MANIFEST) + ": the model's feature '" + f.name() + "' is numeric but the "
+                        + "experiment's parameter is a choice of non-numeric values");
+            }
+        }
+        return mf;
     }
 
     public static VaeCurveModel load(Path dir) throws IOException {

@@ -27,10 +27,13 @@ final class CurveNet extends AbstractBlock {
     private static final byte VERSION = 1;
 
     final int envIn, agentIn, latentEnv, latentAgent, grid;
+    /** The mean is the last observed value plus the network's output (the change from there), not the output alone. */
+    final boolean residual;
     private final Block envEncoder, envDecoder, agentEncoder, agentDecoder, predictor;
 
-    CurveNet(int envIn, int agentIn, int latentEnv, int latentAgent, int hidden, int grid) {
+    CurveNet(int envIn, int agentIn, int latentEnv, int latentAgent, int hidden, int grid, boolean residual) {
         super(VERSION);
+        this.residual = residual;
         this.envIn = envIn;
         this.agentIn = agentIn;
         this.latentEnv = envIn > 0 ? latentEnv : 0;
@@ -76,6 +79,9 @@ final class CurveNet extends AbstractBlock {
         head.add(in.get(2));
         NDArray curve = predictor.forward(ps, new NDList(NDArrays.concat(head, 1)), training).singletonOrThrow();
         NDArray mean = curve.get(":, 0:" + grid);
+        if (residual && in.size() > 3) {
+            mean = mean.add(in.get(3)); // [B, 1]: the last observed value, 0 without a prefix
+        }
         // a bounded log-variance (−7 … 5) keeps the likelihood from rewarding a collapsing variance
         NDArray logVar = curve.get(":, " + grid + ":").div(6f).tanh().mul(6f).sub(1f);
         NDList result = new NDList(mean, logVar, mu, lv, agentDecoder.forward(ps, new NDList(z), training).singletonOrThrow());
@@ -137,6 +143,6 @@ final class CurveNet extends AbstractBlock {
     }
 
     Shape[] inputShapes(int batch) {
-        return new Shape[]{new Shape(batch, Math.max(1, envIn)), new Shape(batch, agentIn), new Shape(batch, 2L * grid)};
+        return new Shape[]{new Shape(batch, Math.max(1, envIn)), new Shape(batch, agentIn), new Shape(batch, 2L * grid), new Shape(batch, 1)};
     }
 }

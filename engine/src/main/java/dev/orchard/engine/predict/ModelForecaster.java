@@ -29,13 +29,19 @@ public final class ModelForecaster implements CurveForecaster, AutoCloseable {
 
     /** The whole predicted curve (for the live view), or empty when the trial has no report yet. */
     public Prediction predictCurve(String id, Map<String, Object> params, long[] steps, double[] values) {
-        Prepared p = model.prepared();
         double[] x = new double[steps.length];
         for (int i = 0; i < x.length; i++) {
             x[i] = steps[i];
         }
+        return predictCurveAt(id, params, x, values);
+    }
+
+    /** The whole predicted curve from points at the model's own x (a metric it was trained with, or the step). */
+    public Prediction predictCurveAt(String id, Map<String, Object> params, double[] x, double[] values) {
+        Prepared p = model.prepared();
+        int steps = x.length;
         CurveRun run = new CurveRun(id, env, "", params, x, values);
-        CurvePredictor.Row row = steps.length == 0
+        CurvePredictor.Row row = steps == 0
                 ? new CurvePredictor.Row(run, p.encoder().encode(params, "env", id), p.encoder().encode(params, "agent", id),
                 new CurveGrid.Masked(new double[p.grid().size()], new boolean[p.grid().size()]))
                 : p.row(run);

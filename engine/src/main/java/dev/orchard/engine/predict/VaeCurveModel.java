@@ -35,7 +35,13 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
 
     /** Settings of the model and its training. */
     public record Hyper(int latentEnv, int latentAgent, int hidden, int epochs, int batch, double learningRate, double beta,
-                        int warmup, int members, double prefixProbability) {
+                        int warmup, int members, double prefixProbability, boolean residual) {
+        /** Without {@code residual} (models of earlier versions lack the field and read as false). */
+        public Hyper(int latentEnv, int latentAgent, int hidden, int epochs, int batch, double learningRate, double beta,
+                     int warmup, int members, double prefixProbability) {
+            this(latentEnv, latentAgent, hidden, epochs, batch, learningRate, beta, warmup, members, prefixProbability, false);
+        }
+
         public Hyper {
             if (members < 2) {
                 throw new IllegalArgumentException("members must be at least 2 (the band is calibrated on the members' held-out configurations), got " + members);
@@ -49,7 +55,7 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
         }
 
         public static Hyper defaults() {
-            return new Hyper(2, 4, 32, 150, 32, 3e-3, 0.1, 30, 5, 0.5);
+            return new Hyper(2, 4, 32, 150, 32, 3e-3, 0.1, 30, 5, 0.5, true);
         }
     }
 
@@ -80,7 +86,8 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
     }
 
     static CurveNet net(Prepared p, Hyper h) {
-        return new CurveNet(p.encoder().width("env"), p.encoder().width("agent"), h.latentEnv(), h.latentAgent(), h.hidden(), p.grid().size());
+        return new CurveNet(p.encoder().width("env"), p.encoder().width("agent"), h.latentEnv(), h.latentAgent(), h.hidden(), p.grid().size(),
+                h.residual());
     }
 
     public static VaeCurveModel train(Prepared prepared, List<Row> train, Hyper hyper, long seed, Progress progress) {
@@ -193,13 +200,27 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
         return new VaeCurveModel(prepared, hyper, seed, nets, null, models, scale, metrics);
     }
 
+    /** How many of the last observed points a residual model's anchor averages (one point is as noisy as the curve). */
+    static final int ANCHOR_POINTS = 3;
+
     private static NDList inputs(NDManager m, CurveNet net, List<Row> rows) {
         int b = rows.size(), g = net.grid;
         float[] env = new float[b * Math.max(1, net.envIn)];
         float[] agent = new float[b * net.agentIn];
         float[] prefix = new float[b * 2 * g];
+        float[] anchor = new float[b];
         for (int i = 0; i < b; i++) {
             Row r = rows.get(i);
+            // the anchor of a residual model: the mean of the last ANCHOR_POINTS observed values (0 without a prefix)
+            double sum = 0;
+            int seen = 0;
+            for (int j = g - 1; j >= 0 && seen < ANCHOR_POINTS; j--) {
+                if (r.curve().mask()[j]) {
+                    sum += r.curve().values()[j];
+                    seen++;
+                }
+            }
+            anchor[i] = seen == 0 ? 0 : (float) (sum / seen);
             System.arraycopy(r.env(), 0, env, i * Math.max(1, net.envIn), r.env().length);
             System.arraycopy(r.agent(), 0, agent, i * net.agentIn, net.agentIn);
             for (int j = 0; j < g; j++) {
@@ -210,7 +231,7 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
             }
         }
         return new NDList(m.create(env, new Shape(b, Math.max(1, net.envIn))), m.create(agent, new Shape(b, net.agentIn)),
-                m.create(prefix, new Shape(b, 2L * g)));
+                m.create(prefix, new Shape(b, 2L * g)), m.create(anchor, new Shape(b, 1)));
     }
 
     /** Labels: the whole curves (not only the prefix the inputs show). */
@@ -219,8 +240,10 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
         float[] y = new float[b * g], mask = new float[b * g];
         for (int i = 0; i < b; i++) {
             Row r = all.get(idx[from + i]);
+            boolean[] shown = batch.get(i).curve().mask();
             for (int j = 0; j < g; j++) {
-                if (r.curve().mask()[j]) {
+                // a residual model is scored on what it forecasts: the points its input did not show
+                if (r.curve().mask()[j] && !(net.residual && shown[j])) {
                     y[i * g + j] = (float) r.curve().values()[j];
                     mask[i * g + j] = 1;
                 }

@@ -182,6 +182,7 @@ public final class Store implements AutoCloseable {
                 writeSweeps(c, batch.sweeps());
                 writeEvents(c, batch.events());
                 writeStatuses(c, batch.statuses());
+                writePredictions(c, batch.predictions());
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -476,6 +477,72 @@ public final class Store implements AutoCloseable {
             }
             ps.executeBatch();
         }
+    }
+
+    private static void writePredictions(Connection c, List<StoredPrediction> predictions) throws SQLException {
+        if (predictions.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("MERGE INTO curve_prediction(experiment_id, trial, observed_step, "
+                + "observed_points, metric, model, horizon_step, final_mean, final_lower, final_upper, curve_json, at) "
+                + "KEY (experiment_id, trial, observed_step) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            for (StoredPrediction p : predictions) {
+                int last = p.x().length - 1;
+                ps.setLong(1, p.experimentId());
+                ps.setInt(2, p.trial());
+                ps.setLong(3, p.observedStep());
+                ps.setInt(4, p.observedPoints());
+                ps.setString(5, p.metric());
+                ps.setString(6, p.model());
+                for (int k = 0; k < 4; k++) {
+                    double[] a = k == 0 ? p.x() : k == 1 ? p.mean() : k == 2 ? p.lower() : p.upper();
+                    if (last >= 0) {
+                        ps.setDouble(7 + k, a[last]);
+                    } else {
+                        ps.setNull(7 + k, Types.DOUBLE);
+                    }
+                }
+                var curve = new java.util.LinkedHashMap<String, Object>();
+                curve.put("x", p.x());
+                curve.put("mean", p.mean());
+                curve.put("lower", p.lower());
+                curve.put("upper", p.upper());
+                ps.setString(11, Json.write(curve));
+                ps.setObject(12, p.at().atOffset(java.time.ZoneOffset.UTC));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** The latest stored prediction of each trial of an experiment (by trial number). */
+    public List<StoredPrediction> latestPredictions(long experimentId) {
+        return query("SELECT p.* FROM curve_prediction p WHERE p.experiment_id = ? AND p.observed_step = "
+                        + "(SELECT MAX(q.observed_step) FROM curve_prediction q WHERE q.experiment_id = p.experiment_id AND q.trial = p.trial) "
+                        + "ORDER BY p.trial", ps -> ps.setLong(1, experimentId), Store::predictionRow);
+    }
+
+    /** Every stored prediction of one trial, by observed step. */
+    public List<StoredPrediction> predictions(long experimentId, int trial) {
+        return query("SELECT * FROM curve_prediction WHERE experiment_id = ? AND trial = ? ORDER BY observed_step", ps -> {
+            ps.setLong(1, experimentId);
+            ps.setInt(2, trial);
+        }, Store::predictionRow);
+    }
+
+    private static StoredPrediction predictionRow(ResultSet rs) throws SQLException {
+        var curve = Json.read(rs.getString("curve_json"));
+        return new StoredPrediction(rs.getLong("experiment_id"), rs.getInt("trial"), rs.getLong("observed_step"),
+                rs.getInt("observed_points"), rs.getString("metric"), rs.getString("model"), doubles(curve.path("x")),
+                doubles(curve.path("mean")), doubles(curve.path("lower")), doubles(curve.path("upper")), instant(rs, "at"));
+    }
+
+    private static double[] doubles(com.fasterxml.jackson.databind.JsonNode a) {
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).asDouble();
+        }
+        return out;
     }
 
     private static final String SUMMARY = "SELECT e.*, "

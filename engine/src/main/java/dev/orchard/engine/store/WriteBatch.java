@@ -12,7 +12,12 @@ import java.util.Map;
  * wins), so a trial that started and finished inside one batch costs one row write.
  */
 public record WriteBatch(Map<Long, Status> statuses, Collection<Trial> trials, List<Rewind> rewinds, List<Metrics> metrics,
-                         List<Event> events, List<SweepWrite> sweeps) {
+                         List<Event> events, List<SweepWrite> sweeps, List<StoredPrediction> predictions) {
+
+    public WriteBatch(Map<Long, Status> statuses, Collection<Trial> trials, List<Rewind> rewinds, List<Metrics> metrics,
+                      List<Event> events, List<SweepWrite> sweeps) {
+        this(statuses, trials, rewinds, metrics, events, sweeps, List.of());
+    }
 
     public WriteBatch(Map<Long, Status> statuses, Collection<Trial> trials, List<Rewind> rewinds, List<Metrics> metrics,
                       List<Event> events) {
@@ -45,6 +50,6 @@ public record WriteBatch(Map<Long, Status> statuses, Collection<Trial> trials, L
 
     public boolean isEmpty() {
         return statuses.isEmpty() && trials.isEmpty() && rewinds.isEmpty() && metrics.isEmpty() && events.isEmpty()
-                && sweeps.isEmpty();
+                && sweeps.isEmpty() && predictions.isEmpty();
     }
 }
