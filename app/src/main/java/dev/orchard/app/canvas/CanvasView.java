@@ -58,7 +58,7 @@ public final class CanvasView {
 
         ToolBar bar = new ToolBar(
                 button("canvasNew", "New", "New pipeline (Ctrl+N)", vm::newPipeline),
-                button("canvasOpen", "Open…", "Open an experiment JSON (Ctrl+O)", open),
+                button("canvasOpen", "Open", "Open an experiment JSON (Ctrl+O)", open),
                 button("canvasSave", "Save", "Save (Ctrl+S)", () -> {
                     if (!vm.save()) {
                         saveAs.run();

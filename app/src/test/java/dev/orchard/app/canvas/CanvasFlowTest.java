@@ -394,7 +394,7 @@ class CanvasFlowTest {
         Files.writeString(hand, """
                 {"format": "orchard.experiment/1", "name": "hand",
                  "pipeline": {"stages": [{"name": "a", "type": "sweep"}, {"name": "b", "type": "sweep"}, {"name": "c", "type": "validate_best"}],
-                  "edges": [{"from": "a", "to": "b"}, {"from": "a", "to": "c"}]}}
+                  "edges": [{"from": "a.result", "to": "b.warm_start"}, {"from": "a.result", "to": "c.best"}]}}
                 """);
         robot.interact(() -> workbench.shell().pageProperty().set(ShellViewModel.Page.RUN));
         chosen.set(hand);

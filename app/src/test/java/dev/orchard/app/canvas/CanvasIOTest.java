@@ -136,7 +136,7 @@ class CanvasIOTest {
                                                      {"name": "x2", "type": "uniform", "low": 0, "high": 1}]},
                  "objective": {"type": "builtin", "function": "branin"}, "budget": 2,
                  "pipeline": {"stages": [{"name": "a", "type": "sweep"}, {"name": "b", "type": "sweep"}],
-                  "edges": [{"from": "a", "to": "b"}, {"from": "b", "to": "a"}]}}
+                  "edges": [{"from": "a.result", "to": "b.warm_start"}, {"from": "b.result", "to": "a.warm_start"}]}}
                 """;
         CanvasDoc doc = CanvasIO.read(text, "cyc.json");
         assertThat(doc.graph().edges()).hasSize(2);

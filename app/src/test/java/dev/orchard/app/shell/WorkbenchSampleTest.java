@@ -80,7 +80,7 @@ class WorkbenchSampleTest {
         assertThat(fx(() -> robot.lookup("#startButton").queryButton().isDisabled())).isTrue();
 
         // File ▸ Open spec… (the injected dialog answers with the sample file)
-        robot.clickOn("File").clickOn("Open spec…");
+        robot.clickOn("File").clickOn("Open…");
         until(10, "the spec to load", () -> workbench.run().loaded().isPresent());
         assertThat(fx(() -> robot.lookup("#specName").queryAs(Label.class).getText())).isEqualTo("branin-quickstart");
         assertThat(fx(() -> robot.lookup("#startButton").queryButton().isDisabled())).isFalse();
