@@ -12,7 +12,7 @@ import java.util.Map;
  * their predecessors, the Input terminal first and the Output last.
  */
 public final class AutoLayout {
-    public static final double LAYER_GAP = 300;
+    public static final double LAYER_GAP = 340;
     public static final double ROW_GAP = 130;
 
     private AutoLayout() {

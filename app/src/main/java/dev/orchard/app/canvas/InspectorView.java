@@ -284,7 +284,8 @@ final class InspectorView extends VBox {
                 return v instanceof Boolean b ? b : f.defaultValue().orElse(false);
             }
             if (v == null) {
-                return "";
+                // a choice shows its default; other fields stay empty ("not set")
+                return choices.isEmpty() ? "" : f.defaultValue().map(String::valueOf).orElse("");
             }
             return v instanceof Map || v instanceof List ? compact(v) : String.valueOf(v);
         }, v -> {
