@@ -394,6 +394,7 @@ final class CanvasPane extends Region {
             moved = true;
         }
         if (panning) {
+            motion();
             translate.setX(translate.getX() + e.getX() - lastX);
             translate.setY(translate.getY() + e.getY() - lastY);
             setCursor(javafx.scene.Cursor.CLOSED_HAND);
@@ -473,7 +474,23 @@ final class CanvasPane extends Region {
 
     // ---- zoom and pan ----
 
+    private final javafx.animation.PauseTransition still = new javafx.animation.PauseTransition(javafx.util.Duration.millis(250));
+
+    /**
+     * While the view pans or zooms, the drawing is moved as one cached image (a large drawing is not rasterised again
+     * every frame); a quarter of a second after the last movement it is drawn crisply again.
+     */
+    void motion() {
+        if (!world.isCache()) {
+            world.setCache(true);
+            world.setCacheHint(javafx.scene.CacheHint.SPEED);
+            still.setOnFinished(e -> world.setCache(false));
+        }
+        still.playFromStart();
+    }
+
     void zoomAt(double px, double py, double factor) {
+        motion();
         double s = scale.getX();
         double ns = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, s * factor));
         double wx = (px - translate.getX()) / s;

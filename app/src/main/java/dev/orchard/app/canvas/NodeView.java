@@ -20,13 +20,16 @@ final class NodeView extends Pane {
     record PortRef(String nodeId, String port, boolean output) {
     }
 
+    private static final javafx.scene.text.Font PORT_FONT = javafx.scene.text.Font.font(11);
+
     private CanvasNode model;
     private CanvasGraph level;
     private final Label name = new Label();
     private final Label type = new Label();
     private final Label status = new Label();
-    private final Label problem = new Label("!");
-    private final ProgressBar progress = new ProgressBar();
+    // made when first needed: most nodes of a large drawing never show them, and controls are costly to style
+    private Label problem;
+    private ProgressBar progress;
     private Tooltip problemTip;
     private List<String> problemList = List.of();
     final List<Circle> portCircles = new ArrayList<>();
@@ -39,12 +42,9 @@ final class NodeView extends Pane {
         name.getStyleClass().add("node-name");
         type.getStyleClass().add("node-type");
         status.getStyleClass().add("node-status");
-        problem.getStyleClass().add("node-problem");
-        progress.getStyleClass().add("node-progress");
-        problem.setVisible(false);
-        progress.setVisible(false);
+
         // no cache and no shadow: under software rendering both cost more than they save when zooming
-        getChildren().addAll(name, type, status, progress, problem);
+        getChildren().addAll(name, type, status);
         setPickOnBounds(true);
         update(n, g);
     }
@@ -85,11 +85,13 @@ final class NodeView extends Pane {
         type.setVisible(!n.isTerminal());
         type.setMaxWidth(w - 24);
         type.relocate(12, 25);
-        problem.relocate(w - 24, 6);
+        if (problem != null) {
+            problem.relocate(w - 24, 6);
+        }
         status.relocate(12, h - Geometry.FOOTER + 2);
-        progress.setPrefWidth(w - 104);
-        progress.resize(w - 104, 8);
-        progress.relocate(92, h - Geometry.FOOTER + 7);
+        if (progress != null) {
+            placeProgress(w, h);
+        }
         status.setVisible(!n.isTerminal());
         List<Port> ins = Ports.inputs(n, g);
         List<Port> outs = Ports.outputs(n, g);
@@ -158,17 +160,18 @@ final class NodeView extends Pane {
                 c.getProperties().put("tip", tip);
             }
         });
-        Label l = new Label(n.isTerminal() ? "" : p.name() + " : " + p.type());
+        // Text, not Label: a port's caption needs no skin, and a large drawing has hundreds
+        javafx.scene.text.Text l = new javafx.scene.text.Text(n.isTerminal() ? "" : p.name() + " : " + p.type());
         l.getStyleClass().add("port-label");
+        l.setFont(PORT_FONT); // set here, so the right-aligned captions can be measured now
         l.setMouseTransparent(true);
-        l.setMaxWidth(w - 28);
+        l.setTextOrigin(javafx.geometry.VPos.CENTER);
+        l.setY(y);
         if (output) {
-            l.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
-            l.setPrefWidth(w - 28);
-            l.setMinWidth(w - 28);
-            l.relocate(14, y - 9);
+            l.setTextAlignment(javafx.scene.text.TextAlignment.RIGHT);
+            l.setX(w - 14 - l.getLayoutBounds().getWidth());
         } else {
-            l.relocate(14, y - 9);
+            l.setX(14);
         }
         portNodes.add(c);
         portNodes.add(l);
@@ -190,7 +193,15 @@ final class NodeView extends Pane {
         }
         problemList = List.copyOf(messages);
         boolean bad = !messages.isEmpty();
-        problem.setVisible(bad);
+        if (bad && problem == null) {
+            problem = new Label("!");
+            problem.getStyleClass().add("node-problem");
+            problem.relocate(Geometry.width(model) - 24, 6);
+            getChildren().add(problem);
+        }
+        if (problem != null) {
+            problem.setVisible(bad);
+        }
         if (bad) {
             if (problemTip == null) {
                 problemTip = new Tooltip();
@@ -222,10 +233,25 @@ final class NodeView extends Pane {
         if (!s.message().isEmpty()) {
             Tooltip.install(status, new Tooltip(s.message().length() > 2000 ? s.message().substring(0, 2000) + "…" : s.message()));
         }
-        boolean showBar = s.kind() == StageState.Kind.RUNNING || s.kind() == StageState.Kind.RETRYING
-                || s.kind() == StageState.Kind.DONE && s.progress() >= 0;
-        progress.setVisible(showBar && !model.isTerminal());
-        progress.setProgress(s.progress() < 0 ? ProgressBar.INDETERMINATE_PROGRESS : s.progress());
+        boolean showBar = !model.isTerminal() && (s.kind() == StageState.Kind.RUNNING || s.kind() == StageState.Kind.RETRYING
+                || s.kind() == StageState.Kind.DONE && s.progress() >= 0);
+        if (showBar && progress == null) {
+            progress = new ProgressBar();
+            progress.getStyleClass().add("node-progress");
+            getChildren().add(progress);
+            placeProgress(Geometry.width(model), getPrefHeight());
+        }
+        if (progress != null) {
+            progress.setVisible(showBar);
+            // an invisible indeterminate bar would keep animating: park it at 0
+            progress.setProgress(!showBar ? 0 : s.progress() < 0 ? ProgressBar.INDETERMINATE_PROGRESS : s.progress());
+        }
+    }
+
+    private void placeProgress(double w, double h) {
+        progress.setPrefWidth(w - 104);
+        progress.resize(w - 104, 8);
+        progress.relocate(92, h - Geometry.FOOTER + 7);
     }
 
     String statusText() {
