@@ -112,6 +112,20 @@ public record CanvasGraph(List<CanvasNode> nodes, List<CanvasEdge> edges) {
         return false;
     }
 
+    /** The path of a node at any depth, through the groups and loops around it ("group/inner"). */
+    public Optional<String> pathOf(String id) {
+        for (CanvasNode n : nodes) {
+            if (n.id().equals(id)) {
+                return Optional.of(n.name());
+            }
+            Optional<String> inner = n.body().pathOf(id);
+            if (inner.isPresent()) {
+                return Optional.of(n.name() + "/" + inner.get());
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Every node at every depth (for counting and searching). */
     public int deepSize() {
         int n = 0;

@@ -229,20 +229,7 @@ public final class CanvasView {
     }
 
     private String nameOf(String id) {
-        return find(vm.editor().doc().graph(), id, "").orElse(id);
-    }
-
-    private static java.util.Optional<String> find(CanvasGraph g, String id, String prefix) {
-        for (CanvasNode n : g.nodes()) {
-            if (n.id().equals(id)) {
-                return java.util.Optional.of(prefix + n.name());
-            }
-            var inner = find(n.body(), id, prefix + n.name() + "/");
-            if (inner.isPresent()) {
-                return inner;
-            }
-        }
-        return java.util.Optional.empty();
+        return vm.editor().doc().graph().pathOf(id).orElse(id);
     }
 
     private void selectFromProblem(int i) {

@@ -381,20 +381,7 @@ public final class CanvasViewModel {
 
     /** The name of a node anywhere in the document (for messages). */
     private String nodeName(String id) {
-        return find(editor.doc().graph(), id, "").orElse(id);
-    }
-
-    private static Optional<String> find(CanvasGraph g, String id, String prefix) {
-        for (CanvasNode n : g.nodes()) {
-            if (n.id().equals(id)) {
-                return Optional.of(prefix + n.name());
-            }
-            Optional<String> inner = find(n.body(), id, prefix + n.name() + "/");
-            if (inner.isPresent()) {
-                return inner;
-            }
-        }
-        return Optional.empty();
+        return editor.doc().graph().pathOf(id).orElse(id);
     }
 
     /** The stage path the engine's events use for a node of the open level ("group/inner"). */

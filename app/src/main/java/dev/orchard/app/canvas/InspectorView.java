@@ -77,6 +77,7 @@ final class InspectorView extends VBox {
     private String shownKey = "";
     private Object shownModel;
     private boolean writing;
+    private String nameOf = "";
 
     InspectorView(CanvasViewModel vm) {
         this.vm = vm;
@@ -190,6 +191,7 @@ final class InspectorView extends VBox {
             return;
         }
         name.setText(n.name());
+        nameOf = n.id();
         name.setVisible(true);
         name.setManaged(true);
         if (n.unread().isPresent()) {
@@ -364,8 +366,9 @@ final class InspectorView extends VBox {
         }
     }
 
+    /** Renames the stage the field was showing (not whatever is selected by the time focus leaves it). */
     private void commitName() {
-        vm.editor().selectedNode().filter(n -> !n.isTerminal() && !n.name().equals(name.getText())).ifPresent(n -> {
+        vm.editor().level().node(nameOf).filter(n -> !n.isTerminal() && !n.name().equals(name.getText())).ifPresent(n -> {
             Optional<String> r = vm.rename(n.id(), name.getText());
             nameError.setText(r.orElse(""));
             nameError.setVisible(r.isPresent());
