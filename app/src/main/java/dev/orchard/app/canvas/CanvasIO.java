@@ -101,6 +101,13 @@ public final class CanvasIO {
                 notes.add(path + ".stages: missing or not a list");
                 arr = null;
             }
+            if (block.isObject()) {
+                block.fieldNames().forEachRemaining(k -> {
+                    if (!k.equals("stages") && !k.equals("edges")) {
+                        notes.add(path + "." + k + ": unknown key; a pipeline has \"stages\" and \"edges\" (it is not kept when saved)");
+                    }
+                });
+            }
             boolean positioned = true;
             Map<String, String> byName = new HashMap<>();
             List<Optional<JsonNode>> throughs = new ArrayList<>();
@@ -123,6 +130,14 @@ public final class CanvasIO {
             }
             nodes.add(CanvasNode.terminal(CanvasNode.OUTPUT, 0, 0));
             CanvasGraph g = new CanvasGraph(nodes, List.of());
+            if (block.has("edges")) {
+                for (int i = 0; i < throughs.size(); i++) {
+                    if (throughs.get(i).isPresent()) {
+                        notes.add(path + ".stages[" + i + "].through: with explicit edges, contracts and hooks belong on the edges;"
+                                + " this one is not drawn and not kept when saved");
+                    }
+                }
+            }
             List<CanvasEdge> edges = block.has("edges") ? explicit(block.get("edges"), path + ".edges", byName)
                     : chain(g, throughs, path);
             g = new CanvasGraph(nodes, defaultPorts(new CanvasGraph(nodes, edges)));

@@ -65,7 +65,7 @@ class CanvasIOTest {
         String text = """
                 {"name": "bad", "budget": 3,
                  "pipeline": {"stages": [
-                   {"name": "a", "type": "sweep"},
+                   {"name": "a", "type": "sweep", "through": {"hooks": {"checkpoint": true}}},
                    42,
                    {"type": "sweep"},
                    {"name": "b", "type": "no_such_type", "config": {"x": 1}},
@@ -78,7 +78,8 @@ class CanvasIOTest {
                    {"from": "b.out", "to": "a.warm_start"},
                    {"from": "ghost.result", "to": "a.warm_start"},
                    "not an edge"
-                 ]}}
+                 ],
+                 "colour": "red"}}
                 """;
         CanvasDoc doc = CanvasIO.read(text, "bad.json");
         assertThat(doc.graph().stages()).hasSize(7);
@@ -88,7 +89,9 @@ class CanvasIOTest {
                 .anyMatch(n -> n.startsWith("$.pipeline.stages[4]: \"config\" must be an object"))
                 .anyMatch(n -> n.startsWith("$.pipeline.stages[5]: unknown key 'colour'"))
                 .anyMatch(n -> n.startsWith("$.pipeline.edges[2]: ghost.result names no stage"))
-                .anyMatch(n -> n.startsWith("$.pipeline.edges[3]"));
+                .anyMatch(n -> n.startsWith("$.pipeline.edges[3]"))
+                .anyMatch(n -> n.startsWith("$.pipeline.stages[0].through: with explicit edges"))
+                .anyMatch(n -> n.startsWith("$.pipeline.colour: unknown key"));
         assertThat(doc.graph().edges()).hasSize(2);
         CanvasProblems p = CanvasValidator.validate(doc, Optional.empty());
         String b = doc.graph().named("b").orElseThrow().id();
