@@ -99,7 +99,8 @@ public final class CanvasViewModel {
         canRun = Bindings.createBooleanBinding(() -> !starting.get() && (runStatus.get() == null || runStatus.get().finished()
                 || runStatus.get() == ExperimentStatus.STOPPED), starting, runStatus);
         canPause = Bindings.createBooleanBinding(() -> runStatus.get() == ExperimentStatus.RUNNING, runStatus);
-        canResume = Bindings.createBooleanBinding(() -> runStatus.get() == ExperimentStatus.PAUSED && running != null, runStatus);
+        canResume = Bindings.createBooleanBinding(() -> runStatus.get() == ExperimentStatus.PAUSED
+                || runStatus.get() == ExperimentStatus.INTERRUPTED && running == null, runStatus);
         canStop = Bindings.createBooleanBinding(() -> runStatus.get() == ExperimentStatus.RUNNING || runStatus.get() == ExperimentStatus.PAUSED,
                 runStatus);
         changed();
@@ -303,11 +304,57 @@ public final class CanvasViewModel {
         }
     }
 
+    /**
+     * Draws a stored pipeline experiment (a past or interrupted run) with what each stage did, read from its child
+     * experiments; an interrupted or paused one can be resumed from here.
+     */
+    public CompletableFuture<Long> showExperiment(long id) {
+        if (editor.dirty() && !questions.discardChanges(editor.doc().name())) {
+            return CompletableFuture.completedFuture(-1L);
+        }
+        return async.run(() -> {
+            var rec = orchard.experiment(id).orElseThrow(() -> new IllegalArgumentException("no experiment #" + id));
+            if (!rec.kind().equals("pipeline")) {
+                throw new IllegalArgumentException("experiment #" + id + " is a " + rec.kind() + ", not a pipeline");
+            }
+            return new Object[]{rec, CanvasIO.read(rec.specJson(), "experiment #" + id), orchard.children(id)};
+        }, r -> {
+            var rec = (dev.orchard.engine.store.ExperimentRecord) r[0];
+            // it ran from this machine's history: its commands were allowed when it was started
+            load((CanvasDoc) r[1], Optional.empty(), true);
+            baseDir = rec.baseDir().map(Path::of).orElse(baseDir);
+            runId.set(id);
+            runStatus.set(rec.status());
+            running = orchard.activePipelines().stream().filter(p -> p.experimentId() == id).findFirst().orElse(null);
+            @SuppressWarnings("unchecked")
+            var children = (List<dev.orchard.engine.store.ExperimentRecord>) r[2];
+            for (var c : children) {
+                states.put(c.name(), switch (c.status()) {
+                    case COMPLETED -> new StageState(StageState.Kind.DONE, 1, "");
+                    case FAILED -> new StageState(StageState.Kind.FAILED, -1, c.message().orElse(""));
+                    case STOPPED -> new StageState(StageState.Kind.SKIPPED, -1, "stopped");
+                    default -> new StageState(StageState.Kind.RUNNING, -1, c.status().wire());
+                });
+            }
+            messages.info("Experiment #" + id + " (" + rec.name() + ", " + rec.status().wire() + ") on the canvas");
+        }, e -> messages.error("Cannot show experiment #" + id + ":\n" + Messages.describe(e))).thenApply(r -> id);
+    }
+
     public void pause() {
         control(PipelineExperiment::pause);
     }
 
+    /** Resumes the run on display: a paused one in this process, or an interrupted one from the history. */
     public void resume() {
+        if (running == null && runId.get() >= 0 && canResume.get()) {
+            long id = runId.get();
+            async.run(() -> orchard.resumePipeline(id), pe -> {
+                running = pe;
+                runStatus.set(ExperimentStatus.RUNNING);
+                messages.info("Resumed experiment #" + id);
+            }, e -> messages.error("Cannot resume experiment #" + id + ":\n" + Messages.describe(e)));
+            return;
+        }
         control(PipelineExperiment::resume);
     }
 

@@ -159,7 +159,7 @@ public final class ExperimentsViewModel {
             best = t.best();
         }
         return new ExperimentItem(i.id(), i.name(), t.status().orElse(i.status()), Math.max(i.trials(), t.trials()),
-                i.completed(), i.failed(), best, i.direction(), i.createdAt());
+                i.completed(), i.failed(), best, i.direction(), i.createdAt(), i.kind());
     }
 
     public ObservableList<ExperimentItem> items() {

@@ -49,8 +49,16 @@ public final class Workbench implements AutoCloseable {
 
         // Selecting an experiment shows it; whatever is on display (a new sweep too) is selected in the list.
         experiments.selectedIdProperty().addListener((o, a, id) -> {
-            if (id.longValue() >= 0 && id.longValue() != run.displayedIdProperty().get()) {
-                run.show(id.longValue());
+            long eid = id.longValue();
+            if (eid >= 0 && experiments.item(eid).map(i -> i.kind().equals("pipeline")).orElse(false)) {
+                // a pipeline run is drawn on the canvas, with what its stages did
+                if (eid != canvas.runIdProperty().get()) {
+                    canvas.showExperiment(eid);
+                }
+                shell.pageProperty().set(ShellViewModel.Page.PIPELINE);
+            } else if (eid >= 0 && eid != run.displayedIdProperty().get()) {
+                run.show(eid);
+                shell.pageProperty().set(ShellViewModel.Page.RUN);
             }
         });
         run.displayedIdProperty().addListener((o, a, id) -> experiments.selectedIdProperty().set(id.longValue()));
