@@ -518,6 +518,19 @@ public final class CanvasEditor {
         if (!leaving.isEmpty()) {
             CanvasEdge l = leaving.get(0);
             bodyEdges.add(new CanvasEdge(Ids.edge(), l.from(), l.fromPort(), CanvasNode.OUTPUT, Port.IN, Optional.empty(), Optional.empty()));
+        } else {
+            // nothing leaves yet: the group gives what its one open end gives, if it has exactly one
+            List<String[]> ends = new ArrayList<>();
+            for (CanvasNode m : members) {
+                for (Port p : Ports.outputs(m, g)) {
+                    if (inside.stream().noneMatch(e -> e.from().equals(m.id()) && e.fromPort().equals(p.name()))) {
+                        ends.add(new String[]{m.id(), p.name()});
+                    }
+                }
+            }
+            if (ends.size() == 1) {
+                bodyEdges.add(CanvasEdge.of(Ids.edge(), ends.get(0)[0], ends.get(0)[1], CanvasNode.OUTPUT, Port.IN));
+            }
         }
         CanvasGraph body = CanvasIO.placeTerminals(new CanvasGraph(bodyNodes, bodyEdges));
         CanvasNode group = new CanvasNode(Ids.node(), uniqueName(g, "group"), "group", Map.of(), cx, cy, body, Optional.empty());

@@ -28,7 +28,7 @@ public final class Ports {
             return List.of(Port.optional(Port.IN, DataType.ANY, "what the pipeline gives back"));
         }
         if (n.isBlock()) {
-            return List.of(Port.optional(Port.IN, DataType.ANY, "enters the body at its Input"));
+            return List.of(Port.optional(Port.IN, bodyInput(n.body()), "enters the body at its Input"));
         }
         return registry(n).map(StageType::inputs).orElseGet(() -> named(n, level, false));
     }
@@ -41,7 +41,7 @@ public final class Ports {
             return List.of(Port.of(Port.OUT, DataType.ANY));
         }
         if (n.isBlock()) {
-            return List.of(Port.of(Port.OUT, DataType.ANY));
+            return List.of(Port.of(Port.OUT, bodyOutput(n.body())));
         }
         return registry(n).map(StageType::outputs).orElseGet(() -> named(n, level, true));
     }
@@ -52,6 +52,32 @@ public final class Ports {
 
     public static Optional<Port> output(CanvasNode n, CanvasGraph level, String name) {
         return outputs(n, level).stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /**
+     * What a loop or group gives: the type of what its body connects to its Output (types propagate outwards, as
+     * KNIME's configure does, so a connection from a group is checked like one from the stage inside).
+     */
+    static DataType bodyOutput(CanvasGraph body) {
+        for (CanvasEdge e : body.edges()) {
+            if (e.to().equals(CanvasNode.OUTPUT)) {
+                return body.node(e.from()).flatMap(n -> output(n, body, e.fromPort())).map(Port::type).orElse(DataType.ANY);
+            }
+        }
+        return DataType.ANY;
+    }
+
+    /** What a loop or group takes: the type its body's Input feeds (the first that is not "any"). */
+    static DataType bodyInput(CanvasGraph body) {
+        for (CanvasEdge e : body.edges()) {
+            if (e.from().equals(CanvasNode.INPUT)) {
+                DataType t = body.node(e.to()).flatMap(n -> input(n, body, e.toPort())).map(Port::type).orElse(DataType.ANY);
+                if (!(t instanceof DataType.Any)) {
+                    return t;
+                }
+            }
+        }
+        return DataType.ANY;
     }
 
     /** The registry type of a readable stage, if it is known. */

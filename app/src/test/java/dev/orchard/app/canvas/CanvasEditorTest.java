@@ -167,6 +167,22 @@ class CanvasEditorTest {
     }
 
     @Test
+    void typesPropagateOutOfGroupsSoConnectionsFromThemAreChecked() {
+        CanvasEditor ed = blank();
+        String a = ed.add(entry("optimizer:random"), 0, 0);
+        String v = ed.add(entry("type:validate_best"), 300, 0);
+        ed.connect(a, "result", v, "best");
+        ed.select(Set.of(v), Set.of());
+        assertThat(ed.groupSelected()).isEmpty();
+        CanvasNode group = ed.level().stages().stream().filter(CanvasNode::isBlock).findFirst().orElseThrow();
+        assertThat(Ports.outputs(group, ed.level()).get(0).type().toString()).isEqualTo("ValidationResult");
+        assertThat(Ports.inputs(group, ed.level()).get(0).type().toString()).isEqualTo("SweepResult");
+        String b = ed.add(entry("optimizer:gp"), 600, 0);
+        assertThat(ed.canConnect(group.id(), "out", b, "warm_start")).get().asString()
+                .contains("expects SweepResult but gets ValidationResult");
+    }
+
+    @Test
     void namesAreCheckedAndHooksLandOnConnections() {
         CanvasEditor ed = blank();
         String a = ed.add(entry("optimizer:random"), 0, 0);
