@@ -40,6 +40,8 @@ final class CanvasPane extends Region {
     static final double READABLE = 0.6;
     /** Below this zoom, port labels, types and badges are not drawn. */
     static final double FAR = 0.55;
+    /** The largest drawing (in screen pixels) moved as one cached image while panning or zooming. */
+    static final double MAX_CACHED_PIXELS = 4096.0 * 4096.0;
 
     private final CanvasViewModel vm;
     private final Pane world = new Pane();
@@ -481,6 +483,10 @@ final class CanvasPane extends Region {
      * every frame); a quarter of a second after the last movement it is drawn crisply again.
      */
     void motion() {
+        javafx.geometry.Bounds b = world.getBoundsInParent();
+        if (!world.isCache() && b.getWidth() * b.getHeight() > MAX_CACHED_PIXELS) {
+            return; // too large an image to hold: draw it as it is
+        }
         if (!world.isCache()) {
             world.setCache(true);
             world.setCacheHint(javafx.scene.CacheHint.SPEED);
