@@ -329,7 +329,8 @@ public final class CanvasViewModel {
             @SuppressWarnings("unchecked")
             var children = (List<dev.orchard.engine.store.ExperimentRecord>) r[2];
             for (var c : children) {
-                states.put(c.name(), switch (c.status()) {
+                // a loop's iterations are children named "loop/stage[var=2]": the stage shows its last one
+                states.put(c.name().replaceAll("\\[[^\\]]*]", ""), switch (c.status()) {
                     case COMPLETED -> new StageState(StageState.Kind.DONE, 1, "");
                     case FAILED -> new StageState(StageState.Kind.FAILED, -1, c.message().orElse(""));
                     case STOPPED -> new StageState(StageState.Kind.SKIPPED, -1, "stopped");

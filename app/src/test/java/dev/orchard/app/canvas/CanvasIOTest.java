@@ -7,6 +7,7 @@ import dev.orchard.engine.json.Specs;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +47,22 @@ class CanvasIOTest {
         CanvasDoc again = CanvasIO.read(saved, "saved");
         assertThat(again.graph().stages()).extracting(CanvasNode::x).containsExactlyElementsOf(g.stages().stream().map(n -> (double) Math.round(n.x())).toList());
         assertThat(CanvasIO.toText(again)).isEqualTo(saved);
+    }
+
+    @Test
+    void theCurriculumSampleWithALoopAndAGroupReadsCleanAndRoundTrips() throws Exception {
+        Path file = CanvasEditorTest.HYBRID.getParent().resolveSibling("curriculum-pipeline/experiment.json");
+        CanvasDoc doc = CanvasIO.read(Files.readString(file), "curriculum");
+        assertThat(doc.notes()).isEmpty();
+        CanvasNode loop = doc.graph().named("tasks").orElseThrow();
+        assertThat(loop.isBlock()).isTrue();
+        assertThat(loop.body().stages()).extracting(CanvasNode::name).containsExactly("train");
+        assertThat(loop.body().edges()).hasSize(2);
+        assertThat(Ports.outputs(loop, doc.graph()).get(0).type().toString()).isEqualTo("SweepResult");
+        assertThat(CanvasValidator.validate(doc, Optional.of(file.getParent())).isEmpty()).isTrue();
+        String saved = CanvasIO.toText(doc);
+        assertThat(CanvasIO.toText(CanvasIO.read(saved, "again"))).isEqualTo(saved);
+        assertThat(PipelineExperiments.build(Specs.parse(saved, "saved"), Optional.empty()).graph().nodes()).hasSize(2);
     }
 
     @Test
