@@ -119,6 +119,19 @@ class PipelineExperimentTest {
     }
 
     @Test
+    void theCurriculumSampleRunsALoopOfSweepsThenValidatesInAGroup() throws Exception {
+        Path file = dev.orchard.engine.json.SampleProjects.sample("curriculum-pipeline", "experiment.json");
+        var run = orchard.startPipeline(Specs.read(file), file.getParent());
+        assertThat(run.await(Duration.ofSeconds(60))).contains(ExperimentStatus.COMPLETED);
+        List<ExperimentRecord> children = orchard.children(run.experimentId());
+        assertThat(children).extracting(ExperimentRecord::name)
+                .containsExactly("tasks/train[tasks=0]", "tasks/train[tasks=1]", "tasks/train[tasks=2]", "check/validate");
+        // each task's trials carry the task as a fixed parameter
+        assertThat(orchard.trials(children.get(2).id())).allMatch(t -> "hard".equals(t.params().get("task")));
+        assertThat(run.output()).get().isInstanceOf(ValidationResult.class);
+    }
+
+    @Test
     void anOptimizerOptimizerRunsInnerSweepsPerOuterTrial() throws Exception {
         ExperimentSpec spec = Specs.parse("""
                 {"format": "orchard.experiment/1", "name": "meta",
