@@ -251,8 +251,12 @@ final class CurvesCommand implements Runnable {
                 Prepared p = m.prepared();
                 var trainRows = p.rows(train);
                 var scores = new CurveScores();
-                scores.add(List.of(m, new Baselines.MeanCurve(trainRows), new Baselines.KNearest(trainRows), new Baselines.LastValue(trainRows),
-                        new Baselines.PowerLaw(trainRows, p.grid())), p.rows(test), new double[]{0, 0.1, 0.2, 0.5});
+                var predictors = new ArrayList<CurvePredictor>(List.of(m, new Baselines.MeanCurve(trainRows), new Baselines.KNearest(trainRows),
+                        new Baselines.LastValue(trainRows), new Baselines.PowerLaw(trainRows, p.grid())));
+                if (m.blend().isPresent()) {
+                    predictors.add(1, m.alone()); // the model without its blend, for comparison
+                }
+                scores.add(predictors, p.rows(test), new double[]{0, 0.1, 0.2, 0.5});
                 w.print(CurveScores.table(scores.scores(), m.name()));
             }
             w.flush();
