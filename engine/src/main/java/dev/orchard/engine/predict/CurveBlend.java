@@ -50,11 +50,11 @@ public record CurveBlend(@JsonProperty("components") List<String> components, @J
     }
 
     /** One out-of-fold forecast: the held-out run's curve, what was shown of it, and the member's mean and sd. */
-    public record Sample(CurveGrid.Masked truth, CurveGrid.Masked shown, double[] mean, double[] sd) {
+    record Sample(CurveGrid.Masked truth, CurveGrid.Masked shown, double[] mean, double[] sd) {
     }
 
     /** The candidates at every grid point: model mean, power law, last value ({@code [component][point]}). */
-    public static double[][] candidates(double[] t, double[] range, CurveGrid.Masked shown, double[] modelMean) {
+    static double[][] candidates(double[] t, double[] range, CurveGrid.Masked shown, double[] modelMean) {
         double[] pl = Baselines.PowerLaw.extrapolate(t, range[0], range[1], shown);
         double[] lv = new double[t.length];
         Arrays.fill(lv, shown.values()[shown.last()]);

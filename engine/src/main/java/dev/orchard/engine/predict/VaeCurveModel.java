@@ -30,6 +30,9 @@ import java.util.SplittableRandom;
  * <p>
  * Training shows each run with a random observed prefix (none, half the time) so one network predicts from a
  * configuration alone and sharpens as a running trial's first points arrive.
+ * <p>
+ * Optionally ({@code blend}), a partly observed curve's forecast is stacked with the power law and the last value
+ * ({@link CurveBlend}, fit on the members' out-of-fold forecasts); {@link #alone()} is the ensemble without it.
  */
 public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
 
