@@ -23,8 +23,9 @@ public final class CurveBenchmark {
     private CurveBenchmark() {
     }
 
+    /** {@code blend}: fit the stacking of partial curves too (then the model alone is scored beside it, as {@value VaeCurveModel#ALONE}). */
     public record Setup(List<String> envFeatures, List<String> agentFeatures, int gridPoints, int folds, VaeCurveModel.Hyper hyper,
-                        long seed, double[] fractions) {
+                        long seed, double[] fractions, boolean blend) {
     }
 
     /** The folds: configurations (groups) dealt round-robin in a seeded order. */
@@ -67,14 +68,17 @@ public final class CurveBenchmark {
             var testRows = p.rows(test);
             int fold = f + 1;
             long start = System.nanoTime();
-            try (VaeCurveModel model = VaeCurveModel.train(p, trainRows, setup.hyper(), setup.seed() + f, (m, e, loss) -> {
+            try (VaeCurveModel model = VaeCurveModel.train(p, trainRows, setup.hyper(), setup.seed() + f, setup.blend(), (m, e, loss) -> {
                 if (e == setup.hyper().epochs()) {
                     progress.accept(String.format(java.util.Locale.ROOT, "fold %d member %d: loss %.3f", fold, m + 1, loss));
                 }
             })) {
                 var knn = new Baselines.KNearest(trainRows);
-                List<CurvePredictor> predictors = List.of(model, new Baselines.MeanCurve(trainRows), knn, new Baselines.LastValue(trainRows),
-                        new Baselines.PowerLaw(trainRows, p.grid()));
+                var predictors = new ArrayList<CurvePredictor>(List.of(model, new Baselines.MeanCurve(trainRows), knn, new Baselines.LastValue(trainRows),
+                        new Baselines.PowerLaw(trainRows, p.grid())));
+                if (model.blend().isPresent()) {
+                    predictors.add(1, model.alone());
+                }
                 scores.add(predictors, testRows, setup.fractions());
                 progress.accept(String.format(java.util.Locale.ROOT, "fold %d: %d train / %d test runs, k-nearest k = %d, band scale %.2f, %.0f s",
                         fold, train.size(), test.size(), knn.k(), model.bandScale(), (System.nanoTime() - start) / 1e9));

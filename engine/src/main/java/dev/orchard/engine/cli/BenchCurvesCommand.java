@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "curves", mixinStandardHelpOptions = true,
         description = {"The curve predictor against its baselines, k-fold split by configuration (all seeds of a configuration on one",
-                "side): MSE of the normalised curve, Spearman of final values, 80 % band coverage; full curves from the configuration",
-                "and extrapolation from the first 10/20/50 % of each run. Defaults: the Pong PPO curves and their three hyperparameters."})
+                "side): MSE of the normalised curve, Spearman of final values, 80 %% band coverage; full curves from the configuration",
+                "and extrapolation from the first 10/20/50 %% of each run. Defaults: the Pong PPO curves and their three hyperparameters."})
 final class BenchCurvesCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE", description = "Runs, JSON lines (.gz) (default bench/data/" + BenchSchedulersCommand.DEFAULT_DATA + ").")
     Path data;
@@ -50,7 +50,7 @@ final class BenchCurvesCommand implements Callable<Integer> {
                 runs.stream().map(r -> r.group()).distinct().count(), folds, h.hyper());
         w.flush();
         long start = System.nanoTime();
-        var scores = CurveBenchmark.run(runs, new CurveBenchmark.Setup(env, agent, h.grid, folds, h.hyper(), h.seed, new double[]{0, 0.1, 0.2, 0.5}),
+        var scores = CurveBenchmark.run(runs, new CurveBenchmark.Setup(env, agent, h.grid, folds, h.hyper(), h.seed, new double[]{0, 0.1, 0.2, 0.5}, h.blend),
                 line -> {
                     System.err.println(line);
                 });

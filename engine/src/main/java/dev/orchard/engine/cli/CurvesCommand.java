@@ -73,6 +73,10 @@ final class CurvesCommand implements Runnable {
                 description = "Predict a running curve's change from the mean of its last 3 observed values, scored on the points "
                         + "not shown (default ${DEFAULT-VALUE}; --no-residual: the values themselves, as models before it).")
         boolean residual;
+        @Option(names = "--blend", description = {"Also fit a stacking of partly observed curves: the model's forecast combined with the "
+                + "power law and the last value, weights per observed fraction and horizon fit on the ensemble's out-of-fold "
+                + "forecasts of the training runs, with its own band (default off: on the Pong benchmark it did not beat the model alone)."})
+        boolean blend;
 
         VaeCurveModel.Hyper hyper() {
             return new VaeCurveModel.Hyper(Math.max(1, latent / 2), latent, hidden, epochs, batch, lr, beta, warmup, members, prefixProbability, residual);
@@ -138,11 +142,12 @@ final class CurvesCommand implements Runnable {
             var hyper = h.hyper();
             int total = hyper.members() * hyper.epochs();
             ProgressLine progress = new ProgressLine(System.err, "fit", total, System.console() != null);
-            try (VaeCurveModel m = VaeCurveModel.train(p, p.rows(runs), hyper, h.seed,
+            try (VaeCurveModel m = VaeCurveModel.train(p, p.rows(runs), hyper, h.seed, h.blend,
                     (member, epoch, loss) -> progress.update(member * hyper.epochs() + epoch, String.format(Locale.ROOT, "loss %.3f", loss), false))) {
                 progress.finish(total, "");
                 CurveModelFiles.save(m, fields, runs, model);
-                w.printf(Locale.ROOT, "model written to %s (band scale %.2f, final loss %.3f)%n", model, m.bandScale(), m.metrics().get("final_loss"));
+                w.printf(Locale.ROOT, "model written to %s (band scale %.2f, final loss %.3f%s)%n", model, m.bandScale(), m.metrics().get("final_loss"),
+                        m.blend().map(b -> String.format(Locale.ROOT, "; blend fit on %d out-of-fold forecasts", b.samples())).orElse(""));
             }
             w.flush();
             return 0;
@@ -150,7 +155,7 @@ final class CurvesCommand implements Runnable {
     }
 
     @Command(name = "predict", mixinStandardHelpOptions = true, description = {"Predicts curves for configurations: one JSON line per",
-            "configuration, {\"id\",\"x\",\"mean\",\"lower\",\"upper\"} with an 80 % band; with --observed, the curves so far sharpen it."})
+            "configuration, {\"id\",\"x\",\"mean\",\"lower\",\"upper\"} with an 80 %% band; with --observed, the curves so far sharpen it."})
     static final class Predict implements Callable<Integer> {
         @Option(names = "--model", required = true, paramLabel = "DIR")
         Path model;
@@ -221,8 +226,8 @@ final class CurvesCommand implements Runnable {
     }
 
     @Command(name = "eval", mixinStandardHelpOptions = true, description = {"Scores a model on runs it was not trained on, against the",
-            "baselines fit on its training runs: MSE (normalised), Spearman of final values, 80 % band coverage; full curves and",
-            "extrapolation from the first 10/20/50 % of each run."})
+            "baselines fit on its training runs: MSE (normalised), Spearman of final values, 80 %% band coverage; full curves and",
+            "extrapolation from the first 10/20/50 %% of each run."})
     static final class Eval implements Callable<Integer> {
         @Option(names = "--model", required = true, paramLabel = "DIR")
         Path model;
@@ -246,8 +251,12 @@ final class CurvesCommand implements Runnable {
                 Prepared p = m.prepared();
                 var trainRows = p.rows(train);
                 var scores = new CurveScores();
-                scores.add(List.of(m, new Baselines.MeanCurve(trainRows), new Baselines.KNearest(trainRows), new Baselines.LastValue(trainRows),
-                        new Baselines.PowerLaw(trainRows, p.grid())), p.rows(test), new double[]{0, 0.1, 0.2, 0.5});
+                var predictors = new ArrayList<CurvePredictor>(List.of(m, new Baselines.MeanCurve(trainRows), new Baselines.KNearest(trainRows),
+                        new Baselines.LastValue(trainRows), new Baselines.PowerLaw(trainRows, p.grid())));
+                if (m.blend().isPresent()) {
+                    predictors.add(1, m.alone()); // the model without its blend, for comparison
+                }
+                scores.add(predictors, p.rows(test), new double[]{0, 0.1, 0.2, 0.5});
                 w.print(CurveScores.table(scores.scores(), m.name()));
             }
             w.flush();

@@ -259,10 +259,7 @@ public final class Baselines {
 
         public PowerLaw(List<Row> train, CurveGrid grid) {
             last = new LastValue(train);
-            t = new double[grid.size()];
-            for (int i = 0; i < t.length; i++) {
-                t[i] = grid.x()[i] / grid.x()[grid.size() - 1];
-            }
+            t = time(grid);
             double l = Double.POSITIVE_INFINITY, h = Double.NEGATIVE_INFINITY;
             for (Row r : train) {
                 for (int i = 0; i < t.length; i++) {
@@ -303,14 +300,42 @@ public final class Baselines {
         @Override
         public Band predict(Row q) {
             Band flat = last.predict(q);
+            return new Band(extrapolate(t, lo, hi, q.curve()), flat.sd());
+        }
+
+        /** The lowest and highest training value: the range a fit is clamped to. */
+        double[] range() {
+            return new double[]{lo, hi};
+        }
+
+        /** The grid's x over its last x: where the law is evaluated. */
+        static double[] time(CurveGrid grid) {
+            double[] t = new double[grid.size()];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = grid.x()[i] / grid.x()[grid.size() - 1];
+            }
+            return t;
+        }
+
+        /**
+         * The power law fit to the observed points of {@code curve} at every grid point (times {@code t}), clamped to
+         * {@code [lo, hi]}; the last observed value held flat with fewer than 4 points or when the fit fails.
+         */
+        static double[] extrapolate(double[] t, double lo, double hi, CurveGrid.Masked curve) {
+            int lastIndex = curve.last();
+            if (lastIndex < 0) {
+                throw new IllegalArgumentException("power-law needs at least one observed point");
+            }
+            double[] flat = new double[t.length];
+            Arrays.fill(flat, curve.values()[lastIndex]);
             var pts = new WeightedObservedPoints();
             int n = 0;
             double first = Double.NaN, lastY = Double.NaN;
             for (int i = 0; i < t.length; i++) {
-                if (q.curve().mask()[i] && t[i] > 0) {
-                    pts.add(t[i], q.curve().values()[i]);
-                    first = Double.isNaN(first) ? q.curve().values()[i] : first;
-                    lastY = q.curve().values()[i];
+                if (curve.mask()[i] && t[i] > 0) {
+                    pts.add(t[i], curve.values()[i]);
+                    first = Double.isNaN(first) ? curve.values()[i] : first;
+                    lastY = curve.values()[i];
                     n++;
                 }
             }
@@ -323,9 +348,9 @@ public final class Baselines {
                 double[] mean = new double[t.length];
                 for (int i = 0; i < t.length; i++) {
                     double v = LAW.value(Math.max(t[i], 1e-9), p);
-                    mean[i] = Double.isFinite(v) ? Math.max(lo, Math.min(hi, v)) : flat.mean()[i];
+                    mean[i] = Double.isFinite(v) ? Math.max(lo, Math.min(hi, v)) : flat[i];
                 }
-                return new Band(mean, flat.sd());
+                return mean;
             } catch (RuntimeException e) {
                 return flat; // no convergence: the flat extrapolation is the honest fallback
             }

@@ -29,7 +29,14 @@ import java.util.Map;
  */
 public final class CurveModelFiles {
     public static final String FORMAT = "orchard-curve-model";
-    public static final int VERSION = 1;
+    /**
+     * The newest version this Orchard reads and writes. Version 2 added {@code blend} (the stacking of partly observed
+     * curves, {@link CurveBlend}); a model without a blend is still written as version 1, which older Orchards read, and
+     * version 1 directories load as the model alone.
+     */
+    public static final int VERSION = 2;
+    /** The oldest version this Orchard reads. */
+    public static final int OLDEST_VERSION = 1;
     public static final String MANIFEST = "model.json";
 
     private CurveModelFiles() {
@@ -43,7 +50,9 @@ public final class CurveModelFiles {
                            @JsonProperty("grid") double[] grid, @JsonProperty("hyper") VaeCurveModel.Hyper hyper,
                            @JsonProperty("seed") long seed, @JsonProperty("band_scale") double bandScale,
                            @JsonProperty("metrics") Map<String, Double> metrics, @JsonProperty("members") List<String> members,
-                           @JsonProperty("sha256") List<String> sha256) {
+                           @JsonProperty("sha256") List<String> sha256,
+                           @JsonProperty("blend") @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                           CurveBlend blend) {
     }
 
     /** The training runs, kept beside the model so {@code curves eval} can fit the baselines on the same data. */
@@ -81,8 +90,9 @@ public final class CurveModelFiles {
             hashes.add(sha256(f));
         }
         Prepared p = model.prepared();
-        var manifest = new Manifest(FORMAT, VERSION, fields.curve(), fields.x(), fields.env(), p.encoder().features(),
-                p.normaliser().envs(), p.grid().x(), model.hyper(), model.seed(), model.bandScale(), model.metrics(), names, hashes);
+        var manifest = new Manifest(FORMAT, model.blend().isPresent() ? VERSION : 1, fields.curve(), fields.x(), fields.env(), p.encoder().features(),
+                p.normaliser().envs(), p.grid().x(), model.hyper(), model.seed(), model.bandScale(), model.metrics(), names, hashes,
+                model.blend().orElse(null));
         Files.writeString(dir.resolve(MANIFEST), Json.SPEC.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
     }
 
@@ -105,9 +115,18 @@ public final class CurveModelFiles {
         if (!FORMAT.equals(tree.path("format").asText())) {
             throw new CurveDataException(file + ": field 'format' is '" + tree.path("format").asText() + "', expected '" + FORMAT + "'");
         }
-        if (tree.path("version").asInt(-1) != VERSION) {
-            throw new CurveDataException(file + ": field 'version' is " + tree.path("version") + ", this Orchard reads version " + VERSION
-                    + " (train the model again with `orchard curves fit`)");
+        int version = tree.path("version").asInt(-1);
+        if (version < OLDEST_VERSION || version > VERSION) {
+            throw new CurveDataException(file + ": field 'version' is " + tree.path("version") + ", this Orchard reads versions "
+                    + OLDEST_VERSION + " to " + VERSION + " (train the model again with `orchard curves fit`)");
+        }
+        if (version >= 2 && !tree.path("blend").isObject()) {
+            throw new CurveDataException(file + ": field 'blend' is missing (version " + version + " models combine the model with "
+                    + "the power law and the last value; train the model again with `orchard curves fit`)");
+        }
+        if (version < 2 && tree.has("blend")) {
+            throw new CurveDataException(file + ": field 'blend' is not part of version " + version + " (a version 2 model whose "
+                    + "version was changed?)");
         }
         if (tree.path("hyper") instanceof com.fasterxml.jackson.databind.node.ObjectNode h && !h.has("residual")) {
             h.put("residual", false); // written before residual models existed: a plain one
@@ -115,7 +134,8 @@ public final class CurveModelFiles {
         try {
             return Json.SPEC.treeToValue(tree, Manifest.class);
         } catch (IOException e) {
-            throw new CurveDataException(file + ": " + e.getMessage());
+            Throwable cause = e.getCause() instanceof CurveDataException c ? c : e;
+            throw new CurveDataException(file + ": " + cause.getMessage());
         }
     }
 
@@ -205,7 +225,7 @@ public final class CurveModelFiles {
             manager.close();
             throw e;
         }
-        return new VaeCurveModel(prepared, mf.hyper(), mf.seed(), nets, manager, List.of(), mf.bandScale(), mf.metrics());
+        return new VaeCurveModel(prepared, mf.hyper(), mf.seed(), nets, manager, List.of(), mf.bandScale(), mf.metrics(), mf.blend());
     }
 
     static String sha256(Path f) throws IOException {

@@ -80,15 +80,16 @@ public final class CurveScores {
 
     /**
      * The table: per task, each method's MSE, its ratio to the best baseline of that task (every method but
-     * {@code model}), Spearman and coverage.
+     * {@code model} and the model without its blend, {@link VaeCurveModel#ALONE}), Spearman and coverage.
      */
     public static String table(List<Score> scores, String model) {
+        java.util.function.Predicate<String> baseline = m -> !m.equals(model) && !m.equals(VaeCurveModel.ALONE);
         var b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%-6s %-14s %8s %14s %9s %9s %6s%n", "task", "method", "mse", "vs best base", "spearman",
                 "coverage", "runs"));
         var tasks = scores.stream().map(Score::task).distinct().toList();
         for (String t : tasks) {
-            double best = scores.stream().filter(s -> s.task().equals(t) && !s.method().equals(model)).mapToDouble(Score::mse).min()
+            double best = scores.stream().filter(s -> s.task().equals(t) && baseline.test(s.method())).mapToDouble(Score::mse).min()
                     .orElse(Double.NaN);
             for (Score s : scores) {
                 if (s.task().equals(t)) {

@@ -30,6 +30,9 @@ import java.util.SplittableRandom;
  * <p>
  * Training shows each run with a random observed prefix (none, half the time) so one network predicts from a
  * configuration alone and sharpens as a running trial's first points arrive.
+ * <p>
+ * Optionally ({@code blend}), a partly observed curve's forecast is stacked with the power law and the last value
+ * ({@link CurveBlend}, fit on the members' out-of-fold forecasts); {@link #alone()} is the ensemble without it.
  */
 public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
 
@@ -72,9 +75,11 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
     private final List<Model> models;
     private final double scale;
     private final Map<String, Double> metrics;
+    /** Stacking with the power law and the last value for a partly observed curve; null: the model alone (models of version 1). */
+    private final CurveBlend blend;
 
     VaeCurveModel(Prepared prepared, Hyper hyper, long seed, List<CurveNet> nets, NDManager manager, List<Model> models, double scale,
-                  Map<String, Double> metrics) {
+                  Map<String, Double> metrics, CurveBlend blend) {
         this.prepared = prepared;
         this.hyper = hyper;
         this.seed = seed;
@@ -83,6 +88,7 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
         this.models = List.copyOf(models);
         this.scale = scale;
         this.metrics = Map.copyOf(metrics);
+        this.blend = blend;
     }
 
     static CurveNet net(Prepared p, Hyper h) {
@@ -90,7 +96,16 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
                 h.residual());
     }
 
+    /** A model without the blend (the ensemble alone, also for partly observed curves). */
     public static VaeCurveModel train(Prepared prepared, List<Row> train, Hyper hyper, long seed, Progress progress) {
+        return train(prepared, train, hyper, seed, false, progress);
+    }
+
+    /**
+     * Trains the ensemble; with {@code blend}, also fits the {@link CurveBlend} of partly observed curves on the members'
+     * out-of-fold forecasts (training data only).
+     */
+    public static VaeCurveModel train(Prepared prepared, List<Row> train, Hyper hyper, long seed, boolean blend, Progress progress) {
         var groups = new ArrayList<String>();
         train.forEach(r -> {
             if (!groups.contains(r.run().group())) {
@@ -112,6 +127,7 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
         var nets = new ArrayList<CurveNet>();
         var models = new ArrayList<Model>();
         var ratios = new ArrayList<Double>();
+        var blendSamples = new ArrayList<CurveBlend.Sample>();
         double lastLoss = Double.NaN;
         for (int m = 0; m < hyper.members(); m++) {
             final int member = m;
@@ -189,7 +205,28 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
                     }
                 }
             }
+            if (!blend) {
+                continue;
+            }
+            // out-of-fold forecasts of this member from prefixes of its held-out runs: what the blend is fit on
+            var queries = new ArrayList<Row>();
+            var truths = new ArrayList<CurveGrid.Masked>();
+            for (Row r : held) {
+                int n = r.curve().observed();
+                for (double frac : CurveBlend.FRACTIONS) {
+                    int k = (int) Math.round(frac * n);
+                    if (k >= 1 && k < n) {
+                        queries.add(r.withCurve(r.curve().prefix(k)));
+                        truths.add(r.curve());
+                    }
+                }
+            }
+            var bands = predictMember(net, model.getNDManager(), queries);
+            for (int i = 0; i < queries.size(); i++) {
+                blendSamples.add(new CurveBlend.Sample(truths.get(i), queries.get(i).curve(), bands.get(i).mean(), bands.get(i).sd()));
+            }
         }
+        CurveBlend stacking = blend ? CurveBlend.fit(blendSamples, Baselines.PowerLaw.time(prepared.grid()), range(train)) : null;
         double[] q = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double scale = q.length == 0 ? 1 : q[(int) Math.min(q.length - 1, Math.floor(0.8 * q.length))] / Z80;
         var metrics = new LinkedHashMap<String, Double>();
@@ -197,7 +234,21 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
         metrics.put("band_scale", scale);
         metrics.put("train_runs", (double) train.size());
         metrics.put("train_configurations", (double) groups.size());
-        return new VaeCurveModel(prepared, hyper, seed, nets, null, models, scale, metrics);
+        return new VaeCurveModel(prepared, hyper, seed, nets, null, models, scale, metrics, stacking);
+    }
+
+    /** The lowest and highest normalised value of the training curves (the power law's clamp). */
+    static double[] range(List<Row> train) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (Row r : train) {
+            for (int i = 0; i < r.curve().values().length; i++) {
+                if (r.curve().mask()[i]) {
+                    lo = Math.min(lo, r.curve().values()[i]);
+                    hi = Math.max(hi, r.curve().values()[i]);
+                }
+            }
+        }
+        return new double[]{lo, hi};
     }
 
     /** How many of the last observed points a residual model's anchor averages (one point is as noisy as the curve). */
@@ -254,17 +305,30 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
     }
 
     private static Band predictMember(CurveNet net, NDManager parent, Row q) {
-        try (NDManager sub = parent.newSubManager()) {
-            NDList out = net.forward(new ParameterStore(sub, false), inputs(sub, net, List.of(q)), false);
-            float[] mean = out.get(0).toFloatArray();
-            float[] lv = out.get(1).toFloatArray();
-            double[] m = new double[mean.length], s = new double[mean.length];
-            for (int i = 0; i < m.length; i++) {
-                m[i] = mean[i];
-                s[i] = Math.exp(0.5 * lv[i]);
+        return predictMember(net, parent, List.of(q)).get(0);
+    }
+
+    /** One member's forecasts for several queries in one forward pass (256 at a time). */
+    private static List<Band> predictMember(CurveNet net, NDManager parent, List<Row> qs) {
+        var bands = new ArrayList<Band>();
+        int g = net.grid;
+        for (int from = 0; from < qs.size(); from += 256) {
+            var part = qs.subList(from, Math.min(qs.size(), from + 256));
+            try (NDManager sub = parent.newSubManager()) {
+                NDList out = net.forward(new ParameterStore(sub, false), inputs(sub, net, part), false);
+                float[] mean = out.get(0).toFloatArray();
+                float[] lv = out.get(1).toFloatArray();
+                for (int r = 0; r < part.size(); r++) {
+                    double[] m = new double[g], s = new double[g];
+                    for (int i = 0; i < g; i++) {
+                        m[i] = mean[r * g + i];
+                        s[i] = Math.exp(0.5 * lv[r * g + i]);
+                    }
+                    bands.add(new Band(m, s));
+                }
             }
-            return new Band(m, s);
         }
+        return bands;
     }
 
     @Override
@@ -274,6 +338,44 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
 
     @Override
     public synchronized Band predict(Row q) {
+        Band raw = ensemble(q);
+        if (blend != null && q.curve().last() >= 0) {
+            return blend.apply(Baselines.PowerLaw.time(prepared.grid()), q.curve(), raw.mean(), raw.sd());
+        }
+        double[] sd = new double[raw.sd().length];
+        for (int i = 0; i < sd.length; i++) {
+            sd[i] = scale * raw.sd()[i];
+        }
+        return new Band(raw.mean(), sd);
+    }
+
+    /** The name of {@link #alone()}. */
+    public static final String ALONE = "vae-alone";
+
+    /** The model without the blend: the ensemble alone, its band scaled by {@link #bandScale()} (for comparison). */
+    public CurvePredictor alone() {
+        return new CurvePredictor() {
+            @Override
+            public String name() {
+                return ALONE;
+            }
+
+            @Override
+            public Band predict(Row q) {
+                synchronized (VaeCurveModel.this) {
+                    Band raw = ensemble(q);
+                    double[] sd = new double[raw.sd().length];
+                    for (int i = 0; i < sd.length; i++) {
+                        sd[i] = scale * raw.sd()[i];
+                    }
+                    return new Band(raw.mean(), sd);
+                }
+            }
+        };
+    }
+
+    /** The members' mean and the root of their mean variance (no band scale). */
+    private Band ensemble(Row q) {
         int g = prepared.grid().size();
         double[] mean = new double[g], var = new double[g];
         for (int m = 0; m < nets.size(); m++) {
@@ -285,7 +387,7 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
         }
         double[] sd = new double[g];
         for (int i = 0; i < g; i++) {
-            sd[i] = scale * Math.sqrt(var[i]);
+            sd[i] = Math.sqrt(var[i]);
         }
         return new Band(mean, sd);
     }
@@ -356,6 +458,11 @@ public final class VaeCurveModel implements CurvePredictor, AutoCloseable {
 
     public Map<String, Double> metrics() {
         return metrics;
+    }
+
+    /** The stacking of a partly observed curve's forecast, or empty for a model saved before it existed. */
+    public java.util.Optional<CurveBlend> blend() {
+        return java.util.Optional.ofNullable(blend);
     }
 
     List<CurveNet> nets() {

@@ -78,6 +78,50 @@ class CurvesCliTest {
         assertThat(notModel.err()).contains("no model.json");
     }
 
+    /** {@code curves fit --blend}: the stacking is saved with the model and used by predict (with --observed) and eval. */
+    @Test
+    void aBlendedModelIsSavedAndUsedByPredictAndEval() throws Exception {
+        Path model = tmp.resolve("blended");
+        var fit = CliTest.cli("curves", "fit", "--data", data(12, 0).toString(), "--agent-features", "log10_lr,clip", "--model", model.toString(),
+                "--epochs", "20", "--members", "2", "--grid", "8", "--blend");
+        assertThat(fit.code()).as(fit.err()).isZero();
+        assertThat(fit.out()).contains("blend fit on");
+        var mf = dev.orchard.engine.predict.CurveModelFiles.manifest(model);
+        assertThat(mf.version()).isEqualTo(2);
+        assertThat(mf.blend().components()).containsExactly("model", "power-law", "last-value");
+
+        Path configs = tmp.resolve("configs.jsonl");
+        Files.write(configs, List.of("{\"id\":\"b\",\"log10_lr\":-2,\"clip\":0.3}"));
+        Path observed = tmp.resolve("observed.jsonl");
+        Files.write(observed, List.of("{\"id\":\"b\",\"timesteps\":[1000,2000,3000,4000,5000],\"returns\":[0.5,1.0,1.4,1.6,1.8]}"));
+        Path out = tmp.resolve("pred.jsonl");
+        var predict = CliTest.cli("curves", "predict", "--model", model.toString(), "--configs", configs.toString(), "--observed",
+                observed.toString(), "--out", out.toString());
+        assertThat(predict.code()).as(predict.err()).isZero();
+        var b = dev.orchard.engine.json.Json.read(Files.readAllLines(out).get(0));
+        // what the CLI wrote is the blended forecast of the loaded model
+        try (var m = dev.orchard.engine.predict.CurveModelFiles.load(model)) {
+            var p = m.prepared();
+            var config = java.util.Map.<String, Object>of("log10_lr", -2.0, "clip", 0.3);
+            var run = new dev.orchard.engine.predict.CurveRun("b", p.normaliser().resolve(""), "", config,
+                    new double[]{1000, 2000, 3000, 4000, 5000}, new double[]{0.5, 1.0, 1.4, 1.6, 1.8});
+            var row = p.row(run);
+            var blended = p.toPrediction("b", run.env(), m.predict(row), row.curve());
+            var alone = p.toPrediction("b", run.env(), m.alone().predict(row), row.curve());
+            boolean differs = false;
+            for (int i = 0; i < 8; i++) {
+                assertThat(b.get("mean").get(i).asDouble()).isCloseTo(blended.mean()[i], org.assertj.core.data.Offset.offset(1e-9));
+                assertThat(b.get("upper").get(i).asDouble()).isCloseTo(blended.upper()[i], org.assertj.core.data.Offset.offset(1e-9));
+                assertThat(b.get("lower").get(i).asDouble()).isLessThanOrEqualTo(b.get("mean").get(i).asDouble());
+                differs |= Math.abs(blended.mean()[i] - alone.mean()[i]) > 1e-9 || Math.abs(blended.upper()[i] - alone.upper()[i]) > 1e-9;
+            }
+            assertThat(differs).as("the blend changes the forecast of a partly observed curve").isTrue();
+        }
+        var eval = CliTest.cli("curves", "eval", "--model", model.toString(), "--data", data(6, 1).toString());
+        assertThat(eval.code()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("vae-ensemble", "vae-alone", "power-law", "50%");
+    }
+
     /** {@code curves fit --experiment ID}: a model trained on a stored sweep's trials (parameters + metric series). */
     @Test
     void fitFromAStoredExperiment() throws Exception {

@@ -228,7 +228,7 @@ class LivePredictionTest {
                 .isInstanceOf(SpecException.class)
                 .hasMessageContaining("old.json")
                 .hasMessageContaining("$.predict.model")
-                .hasMessageContaining("field 'version' is 99, this Orchard reads version 1");
+                .hasMessageContaining("field 'version' is 99, this Orchard reads versions 1 to 2");
         Path empty = Files.createDirectories(dir.resolve("not-a-model"));
         assertThatThrownBy(() -> Specs.parse(spec("none", "{\"model\": \"" + empty + "\"}", 4), "none.json"))
                 .hasMessageContaining("$.predict.model").hasMessageContaining("no model.json");
