@@ -193,7 +193,8 @@ public final class CurriculumBenchmark {
 
     /**
      * uniform, oracle, both curricula with their defaults, each with the reference code's behaviour, and learning
-     * progress with its earlier default rule ({@code estimator: ema}).
+     * progress with its earlier defaults: the window rule with a window of 20 ({@code window: 20}) and the rule before
+     * it ({@code estimator: ema}).
      */
     public static List<Method> methods(long horizon) {
         return methods(horizon, Map.of());
@@ -228,6 +229,7 @@ public final class CurriculumBenchmark {
                     }
                 }),
                 curriculum("learning_progress", "learning_progress", lpOptions, horizon),
+                curriculum("learning_progress:w20", "learning_progress", Map.of("window", 20), horizon),
                 curriculum("learning_progress:ema", "learning_progress", Map.of("estimator", "ema"), horizon),
                 curriculum("learning_progress:reference", "learning_progress", Map.of("reference", true), horizon),
                 curriculum("difficulty_bins", "difficulty_bins", Map.of("bins", 5, "total_steps", horizon), horizon),

@@ -42,7 +42,7 @@ final class BenchCurriculumCommand implements Callable<Integer> {
     @Option(names = "--horizon", defaultValue = "10000", description = "Total steps T the difficulty-bin schedules anneal over (default ${DEFAULT-VALUE}).")
     long horizon;
 
-    @Option(names = "--methods", split = ",", description = "Subset of: uniform, oracle, learning_progress, learning_progress:ema, learning_progress:reference, "
+    @Option(names = "--methods", split = ",", description = "Subset of: uniform, oracle, learning_progress, learning_progress:w20, learning_progress:ema, learning_progress:reference, "
             + "difficulty_bins, difficulty_bins:reference, easy_first, easy_first:reference.")
     List<String> methods;
 

@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * The learning-progress curriculum (DESIGN.md idea 3). Scores are measured against the task's random baseline B:
  * y = max(s − B, 0)/(1 − B). Two estimators of learning progress (option {@code estimator}):
  * <ul>
- * <li>{@code window} (default): the last m = min(n, W) scores of a task (W = {@code window}, 20), oldest first, and the
+ * <li>{@code window} (default): the last m = min(n, W) scores of a task (W = {@code window}, 30; was 20), oldest first, and the
  * least-squares slope β̂ of y against their order, shrunk by z = {@code noise} (1) standard errors (residual variance
  * with m − 2 degrees of freedom): d = W·max(0, |β̂| − z·se). Success is bounded, so LP = min(d, room), room = 1 − ŷ_end
  * when rising and ŷ_end when falling, ŷ_end the fitted level at the window's end clipped to [0, 1]: a task that has just
@@ -93,6 +93,9 @@ public final class LearningProgress implements Curriculum {
                           int poolSize, long minPresentations, double evictionRate, long epochSize, boolean reference,
                           Estimator estimator, int window) {
         public static final Options DEFAULTS = new Options(0.2, 0.05, 1.0, 1.0, 0.5, Transform.SOFTMAX, 64, 20, 0.02, 1000, false,
+                Estimator.WINDOW, 30);
+        /** The window rule's earlier default, a window of 20 ({@code "window": 20}); everything else as {@link #DEFAULTS}. */
+        public static final Options WINDOW_20 = new Options(0.2, 0.05, 1.0, 1.0, 0.5, Transform.SOFTMAX, 64, 20, 0.02, 1000, false,
                 Estimator.WINDOW, 20);
         /** The rule that was the default before the window estimator: EMAs, the count bonus, noise 2, temperature 1. */
         public static final Options EMA_RULE = new Options(0.2, 0.05, 2.0, 1.0, 1.0, Transform.SOFTMAX, 64, 20, 0.02, 1000, false,

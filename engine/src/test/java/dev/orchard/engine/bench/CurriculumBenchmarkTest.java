@@ -49,6 +49,13 @@ class CurriculumBenchmarkTest {
         assertThat(total(deflt, "learning_progress", 6)).isLessThan(total(deflt, "learning_progress:ema", 6));
     }
 
+    /** The window of 30 (default) against the earlier 20 on the slow learner, whose rises a window of 20 barely spans. */
+    @Test
+    void theLongerDefaultWindowHelpsTheSlowLearner() {
+        var slow = CurriculumBenchmark.heldOut(200_000).get("slow");
+        assertThat((double) total(slow, "learning_progress", 6)).isLessThan(0.9 * total(slow, "learning_progress:w20", 6));
+    }
+
     @Test
     void heldOutStudentsDifferAndTheirDistractorsAreCounted() {
         var h = CurriculumBenchmark.heldOut(50_000);

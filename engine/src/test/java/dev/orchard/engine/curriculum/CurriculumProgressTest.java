@@ -77,9 +77,15 @@ class CurriculumProgressTest {
         return c.learningProgress("k0");
     }
 
+    /** {@code o} with another window. */
+    static LearningProgress.Options window(LearningProgress.Options o, int w) {
+        return new LearningProgress.Options(o.fast(), o.slow(), o.noise(), o.exploration(), o.temperature(), o.transform(),
+                o.poolSize(), o.minPresentations(), o.evictionRate(), o.epochSize(), o.reference(), o.estimator(), w);
+    }
+
     @Test
     void windowProgressIsTheShrunkSlopeCappedByTheRoomLeft() {
-        var o = opts(2, 5, 0);
+        var o = window(opts(2, 5, 0), 20);
         // unset: fewer than 3 scores give no slope
         assertThat(lpAfter(o, 0, 1)).isZero();
         // a clean rise over the window: slope 1/19 a presentation, no residuals: LP = 20/19 capped by the room left (0)
@@ -109,6 +115,47 @@ class CurriculumProgressTest {
             old[i] = i < 20 ? i / 38.0 : 0.5;
         }
         assertThat(lpAfter(o, old)).isZero();
+    }
+
+    @Test
+    void theDefaultWindowIs30AndTheEarlierWindowOf20StaysSelectable() {
+        assertThat(LearningProgress.Options.DEFAULTS.window()).isEqualTo(30);
+        assertThat(CurriculumSpecs.progressOptions(Map.of("window", 20), "spec.json", "$.options"))
+                .isEqualTo(LearningProgress.Options.WINDOW_20);
+        assertThat(LearningProgress.Options.WINDOW_20).isEqualTo(window(LearningProgress.Options.DEFAULTS, 20));
+    }
+
+    /** Mean LP and the share of runs with LP > 0 after feeding one task Bernoulli scores of success p(i), i = 0..n−1. */
+    private static double[] lpOf(LearningProgress.Options o, int n, java.util.function.IntToDoubleFunction p) {
+        double mean = 0;
+        double shown = 0;
+        int runs = 400;
+        for (long seed = 0; seed < runs; seed++) {
+            var c = new LearningProgress(tasks(2), o, 1);
+            java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+            for (int i = 0; i < n; i++) {
+                c.update("k0", r.nextDouble() < p.applyAsDouble(i) ? 1 : 0);
+            }
+            mean += c.learningProgress("k0") / runs;
+            shown += c.learningProgress("k0") > 0 ? 1.0 / runs : 0;
+        }
+        return new double[]{mean, shown};
+    }
+
+    @Test
+    void aLongerWindowSeparatesASlowRiseFromNoiseBetter() {
+        // the shrunk slope's noise, W·se, falls as 1/√W while a steady rise gains W·slope: with 30 scores rather than
+        // 20, a slow learner (success 0.1 → 0.6 over its last 30 presentations) shows progress in more runs ...
+        var w20 = window(opts(2, 5, 0), 20);
+        var w30 = window(opts(2, 5, 0), 30);
+        var slow20 = lpOf(w20, 30, i -> 0.1 + i / 60.0);
+        var slow30 = lpOf(w30, 30, i -> 0.1 + i / 60.0);
+        assertThat(slow30[1]).isGreaterThan(slow20[1] + 0.1);
+        // ... and a stuck task (Bernoulli 0.25, the held-out student "skewed"'s noise) shows less of it
+        var noise20 = lpOf(w20, 60, i -> 0.25);
+        var noise30 = lpOf(w30, 60, i -> 0.25);
+        assertThat(noise30[0]).isLessThan(noise20[0]);
+        assertThat(noise30[0]).isLessThan(slow30[0] / 3);
     }
 
     @Test
