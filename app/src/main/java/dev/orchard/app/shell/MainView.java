@@ -112,6 +112,22 @@ public final class MainView {
         return new KeyCodeCombination(code, mods);
     }
 
+    /** A Run-menu item that acts on the page on display: the canvas's pipeline or the run view's sweep. */
+    private static MenuItem onPage(javafx.beans.binding.BooleanBinding onCanvas, String id, String text, KeyCodeCombination key,
+                                   Runnable canvasAction, javafx.beans.value.ObservableBooleanValue canvasCan,
+                                   Runnable runAction, javafx.beans.value.ObservableBooleanValue runCan) {
+        MenuItem m = item(id, text, key, () -> {
+            if (onCanvas.get()) {
+                canvasAction.run();
+            } else {
+                runAction.run();
+            }
+        });
+        m.disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> !(onCanvas.get() ? canvasCan.get() : runCan.get()), onCanvas, canvasCan, runCan));
+        return m;
+    }
+
     private MenuBar menuBar() {
         javafx.beans.binding.BooleanBinding onCanvas = javafx.beans.binding.Bindings.createBooleanBinding(
                 () -> shell.pageProperty().get() == ShellViewModel.Page.PIPELINE, shell.pageProperty());
@@ -171,42 +187,14 @@ public final class MainView {
                 new SeparatorMenuItem(), group, openGroup, up);
         edit.setId("menuEdit");
 
-        MenuItem start = item("menuStart", "Start", new KeyCodeCombination(KeyCode.F5), () -> {
-            if (onCanvas.get()) {
-                canvasVm.run();
-            } else {
-                run.start();
-            }
-        });
-        start.disableProperty().bind(javafx.beans.binding.Bindings.when(onCanvas).then(canvasVm.canRunProperty().not())
-                .otherwise(run.canStartProperty().not()));
-        MenuItem pause = item("menuPause", "Pause", new KeyCodeCombination(KeyCode.F6), () -> {
-            if (onCanvas.get()) {
-                canvasVm.pause();
-            } else {
-                run.pause();
-            }
-        });
-        pause.disableProperty().bind(javafx.beans.binding.Bindings.when(onCanvas).then(canvasVm.canPauseProperty().not())
-                .otherwise(run.canPauseProperty().not()));
-        MenuItem resume = item("menuResume", "Resume", new KeyCodeCombination(KeyCode.F7), () -> {
-            if (onCanvas.get()) {
-                canvasVm.resume();
-            } else {
-                run.resume();
-            }
-        });
-        resume.disableProperty().bind(javafx.beans.binding.Bindings.when(onCanvas).then(canvasVm.canResumeProperty().not())
-                .otherwise(run.canResumeProperty().not()));
-        MenuItem stop = item("menuStop", "Stop", new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN), () -> {
-            if (onCanvas.get()) {
-                canvasVm.stop();
-            } else {
-                run.stop();
-            }
-        });
-        stop.disableProperty().bind(javafx.beans.binding.Bindings.when(onCanvas).then(canvasVm.canStopProperty().not())
-                .otherwise(run.canStopProperty().not()));
+        MenuItem start = onPage(onCanvas, "menuStart", "Start", new KeyCodeCombination(KeyCode.F5),
+                canvasVm::run, canvasVm.canRunProperty(), run::start, run.canStartProperty());
+        MenuItem pause = onPage(onCanvas, "menuPause", "Pause", new KeyCodeCombination(KeyCode.F6),
+                canvasVm::pause, canvasVm.canPauseProperty(), run::pause, run.canPauseProperty());
+        MenuItem resume = onPage(onCanvas, "menuResume", "Resume", new KeyCodeCombination(KeyCode.F7),
+                canvasVm::resume, canvasVm.canResumeProperty(), run::resume, run.canResumeProperty());
+        MenuItem stop = onPage(onCanvas, "menuStop", "Stop", new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN),
+                canvasVm::stop, canvasVm.canStopProperty(), run::stop, run.canStopProperty());
         Menu runMenu = new Menu("Run", null, start, pause, resume, stop);
         runMenu.setId("menuRun");
 
