@@ -229,14 +229,6 @@ public final class CanvasEditor {
         return !redo.isEmpty() && gesture == null;
     }
 
-    public String undoLabel() {
-        return undo.isEmpty() ? "" : undo.peek().label();
-    }
-
-    public String redoLabel() {
-        return redo.isEmpty() ? "" : redo.peek().label();
-    }
-
     public boolean undo() {
         if (!canUndo()) {
             return false;
@@ -317,19 +309,6 @@ public final class CanvasEditor {
     private void clearSelectionQuietly() {
         selectedNodes.clear();
         selectedEdges.clear();
-    }
-
-    /** Selects the nodes whose top-left corner lies in the rectangle (world coordinates), added to the selection if asked. */
-    public void selectIn(double x0, double y0, double x1, double y1, boolean add) {
-        if (!add) {
-            clearSelectionQuietly();
-        }
-        for (CanvasNode n : level().nodes()) {
-            if (n.x() >= Math.min(x0, x1) && n.x() <= Math.max(x0, x1) && n.y() >= Math.min(y0, y1) && n.y() <= Math.max(y0, y1)) {
-                selectedNodes.add(n.id());
-            }
-        }
-        fire();
     }
 
     // ---- edits ----

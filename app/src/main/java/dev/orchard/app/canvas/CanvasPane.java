@@ -18,7 +18,6 @@ import javafx.scene.shape.Rectangle;
 import javafx.scene.transform.Scale;
 import javafx.scene.transform.Translate;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -573,10 +572,6 @@ final class CanvasPane extends Region {
 
     EdgeView edgeView(String id) {
         return edges.get(id);
-    }
-
-    List<NodeView> nodeViews() {
-        return new ArrayList<>(nodes.values());
     }
 
     Pane world() {

@@ -1,6 +1,5 @@
 package dev.orchard.app.canvas;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchard.engine.json.Json;
 import dev.orchard.engine.pipeline.PipelineSpec;

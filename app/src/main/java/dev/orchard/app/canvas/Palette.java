@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What the palette offers, grouped as users think of it. Every stage type of the registry (plug-ins too) appears under
@@ -108,8 +107,4 @@ public final class Palette {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    /** The hooks a hook entry sets on a connection's hooks (all else kept). */
-    static Set<String> hookNames() {
-        return Set.of("checkpoint", "cache", "retry", "timeout", "profile", "skip_on_error");
-    }
 }
