@@ -50,6 +50,12 @@ public final class CanvasBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
             }
         }
+        if (System.getenv("DISPLAY") == null && System.getenv("WAYLAND_DISPLAY") == null
+                && System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            System.err.println("orchard bench canvas: no display; it measures real frames, so run it on a desktop or under "
+                    + "Xvfb: xvfb-run -a ./orchard bench canvas");
+            System.exit(2);
+        }
         System.setProperty("javafx.animation.fullspeed", "true");
         System.setProperty("prism.vsync", "false");
         StageTypes.register(new JoinType());
