@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures, never pass/fail).",
+@Command(name = "bench", mixinStandardHelpOptions = true, description = {"Benchmarks (figures, never pass/fail).", "The workbench canvas has its own: ./orchard bench canvas (frame times; needs a display)."},
         subcommands = {BenchCommand.Trials.class, BenchOptimizersCommand.class, BenchOptimizersCommand.SuggestTimeCommand.class,
                 BenchSchedulersCommand.class, BenchCurriculumCommand.class, BenchCurvesCommand.class})
 final class BenchCommand implements Runnable {
