@@ -126,11 +126,11 @@ public record CanvasGraph(List<CanvasNode> nodes, List<CanvasEdge> edges) {
         return Optional.empty();
     }
 
-    /** Every node at every depth (for counting and searching). */
-    public int deepSize() {
+    /** The stages, loops and groups at every depth (terminals are not stages). */
+    public int stageCount() {
         int n = 0;
         for (CanvasNode c : nodes) {
-            n += 1 + c.body().deepSize();
+            n += (c.isTerminal() ? 0 : 1) + c.body().stageCount();
         }
         return n;
     }

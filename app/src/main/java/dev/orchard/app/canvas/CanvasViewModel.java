@@ -175,7 +175,7 @@ public final class CanvasViewModel {
             return CanvasIO.read(Files.readString(abs), abs.getFileName().toString());
         }, doc -> {
             load(doc, Optional.of(abs), CommandConsent.commands(doc).isEmpty());
-            int stages = doc.graph().deepSize() - 2;
+            int stages = doc.graph().stageCount();
             messages.info("Opened " + abs.getFileName() + " in the pipeline canvas: " + stages + " stage" + (stages == 1 ? "" : "s")
                     + (doc.notes().isEmpty() ? "" : " — " + doc.notes().size() + " part" + (doc.notes().size() == 1 ? "" : "s")
                     + " could not be read; see Problems"));

@@ -54,6 +54,7 @@ class CanvasIOTest {
         Path file = CanvasEditorTest.HYBRID.getParent().resolveSibling("curriculum-pipeline/experiment.json");
         CanvasDoc doc = CanvasIO.read(Files.readString(file), "curriculum");
         assertThat(doc.notes()).isEmpty();
+        assertThat(doc.graph().stageCount()).isEqualTo(4); // two blocks, one stage inside each
         CanvasNode loop = doc.graph().named("tasks").orElseThrow();
         assertThat(loop.isBlock()).isTrue();
         assertThat(loop.body().stages()).extracting(CanvasNode::name).containsExactly("train");
