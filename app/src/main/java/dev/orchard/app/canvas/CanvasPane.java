@@ -309,6 +309,7 @@ final class CanvasPane extends Region {
                     e.consume();
                 });
             } else {
+                c.setOnMousePressed(e -> e.consume()); // connections start at outputs; a press here neither pans nor moves
                 c.setOnMouseDragEntered(e -> {
                     if (wireFrom == null) {
                         return;
