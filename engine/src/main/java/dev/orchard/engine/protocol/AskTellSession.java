@@ -1,6 +1,5 @@
 package dev.orchard.engine.protocol;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchard.engine.json.Json;
@@ -12,9 +11,6 @@ import dev.orchard.engine.schedule.Scheduler;
 import dev.orchard.engine.trial.Direction;
 import dev.orchard.engine.trial.TrialState;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,8 +33,7 @@ import java.util.OptionalDouble;
  * {@code "completed"} when the reason is that it reached its full budget). Later reports of a stopped trial are answered
  * {@code stop} again without asking the scheduler.
  */
-public final class AskTellSession {
-    private static final int MAX_LINE = 1_000_000;
+public final class AskTellSession extends JsonLinesSession {
 
     private final Optimizer optimizer;
     private final Direction direction;
@@ -57,57 +52,20 @@ public final class AskTellSession {
 
     /** A session whose {@code report}s are decided by {@code scheduler} (one that stops trials; it is never asked to launch). */
     public AskTellSession(Optimizer optimizer, Direction direction, Optional<Scheduler> scheduler) {
+        super(1_000_000, java.util.List.of("ask", "tell", "best", "report"));
         this.optimizer = optimizer;
         this.direction = direction;
         this.scheduler = scheduler;
     }
 
-    /** Serves until end of input; each answer is flushed at once so a client can wait for it. */
-    public void serve(BufferedReader in, PrintStream out) throws IOException {
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (line.isBlank()) {
-                continue;
-            }
-            out.println(handle(line));
-            out.flush();
-        }
-    }
-
-    /** Answers one request line. */
-    public String handle(String line) {
-        try {
-            return Json.write(answer(line));
-        } catch (ProtocolException e) {
-            return Json.write(Map.of("error", e.getMessage()));
-        } catch (RuntimeException e) {
-            return Json.write(Map.of("error", "internal error: " + e));
-        }
-    }
-
-    private ObjectNode answer(String line) {
-        if (line.length() > MAX_LINE) {
-            throw new ProtocolException("line longer than " + MAX_LINE + " characters");
-        }
-        JsonNode req;
-        try {
-            req = Json.WIRE.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new ProtocolException("not JSON: " + e.getOriginalMessage());
-        }
-        if (req == null || !req.isObject()) {
-            throw new ProtocolException("expected a JSON object like {\"op\":\"ask\"}");
-        }
-        JsonNode op = req.get("op");
-        if (op == null || !op.isTextual()) {
-            throw new ProtocolException("missing \"op\"; expected one of ask, tell, best, report");
-        }
-        return switch (op.asText()) {
+    @Override
+    protected ObjectNode answer(String op, JsonNode req) {
+        return switch (op) {
             case "ask" -> ask();
             case "tell" -> tell(req);
             case "best" -> best();
             case "report" -> report(req);
-            default -> throw new ProtocolException("unknown op '" + op.asText() + "'; expected one of ask, tell, best, report");
+            default -> throw unknownOp(op);
         };
     }
 
@@ -237,12 +195,5 @@ public final class AskTellSession {
         out.set("params", Json.tree(told.get(bestTrial)));
         out.put("value", bestValue);
         return out;
-    }
-
-    /** A request that cannot be served; its message is the answer's "error". */
-    static final class ProtocolException extends RuntimeException {
-        ProtocolException(String message) {
-            super(message);
-        }
     }
 }

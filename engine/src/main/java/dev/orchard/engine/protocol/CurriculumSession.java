@@ -1,6 +1,5 @@
 package dev.orchard.engine.protocol;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchard.engine.curriculum.Curriculum;
@@ -8,12 +7,9 @@ import dev.orchard.engine.curriculum.Sample;
 import dev.orchard.engine.curriculum.Update;
 import dev.orchard.engine.json.Json;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * The curriculum protocol over JSON lines (one request a line, one answer a line):
@@ -27,55 +23,23 @@ import java.util.Map;
  * A bad line gets {@code {"error":"..."}} and changes nothing; the session goes on. Many sessions may share one
  * {@link dev.orchard.engine.curriculum.SharedCurriculum} (one per TCP client).
  */
-public final class CurriculumSession {
-    private static final int MAX_LINE = 10_000_000;
+public final class CurriculumSession extends JsonLinesSession {
     private final Curriculum curriculum;
 
     public CurriculumSession(Curriculum curriculum) {
+        super(10_000_000, List.of("sample", "update", "update_batch", "stats"));
         this.curriculum = curriculum;
     }
 
-    /** Serves until end of input, flushing every answer. */
-    public void serve(BufferedReader in, PrintStream out) throws IOException {
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (line.isBlank()) {
-                continue;
-            }
-            out.println(handle(line));
-            out.flush();
-        }
+    /** Errors of the curriculum itself (an unknown task, a score out of range) are the client's. */
+    @Override
+    protected Optional<String> clientError(RuntimeException e) {
+        return e instanceof IllegalArgumentException ? Optional.ofNullable(e.getMessage()) : Optional.empty();
     }
 
-    /** Answers one request line. */
-    public String handle(String line) {
-        try {
-            return Json.write(answer(line));
-        } catch (IllegalArgumentException e) {
-            return Json.write(Map.of("error", e.getMessage()));
-        } catch (RuntimeException e) {
-            return Json.write(Map.of("error", "internal error: " + e));
-        }
-    }
-
-    private Object answer(String line) {
-        if (line.length() > MAX_LINE) {
-            throw new IllegalArgumentException("line longer than " + MAX_LINE + " characters");
-        }
-        JsonNode req;
-        try {
-            req = Json.WIRE.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
-        }
-        if (req == null || !req.isObject()) {
-            throw new IllegalArgumentException("expected a JSON object like {\"op\":\"sample\"}");
-        }
-        JsonNode op = req.get("op");
-        if (op == null || !op.isTextual()) {
-            throw new IllegalArgumentException("missing \"op\"; expected one of sample, update, update_batch, stats");
-        }
-        return switch (op.asText()) {
+    @Override
+    protected Object answer(String op, JsonNode req) {
+        return switch (op) {
             case "sample" -> sample(req);
             case "update" -> {
                 Update u = update(req, "");
@@ -95,7 +59,7 @@ public final class CurriculumSession {
                 yield Json.object().put("ok", true).put("count", batch.size());
             }
             case "stats" -> curriculum.stats();
-            default -> throw new IllegalArgumentException("unknown op '" + op.asText() + "'; expected one of sample, update, update_batch, stats");
+            default -> throw unknownOp(op);
         };
     }
 
