@@ -9,10 +9,6 @@ import dev.orchard.engine.trial.Direction;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +18,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Training curves, one JSON object a line (optionally gzipped), as {@code bench/data/curves-*.jsonl.gz}: every field
@@ -59,7 +54,7 @@ public final class CurveSet {
 
     public static CurveSet load(Path file) throws IOException {
         var rows = new ArrayList<JsonNode>();
-        try (InputStream in = open(file); BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader r = Json.textReader(file)) {
             String line;
             int n = 0;
             while ((line = r.readLine()) != null) {
@@ -155,10 +150,6 @@ public final class CurveSet {
         return a.toString().compareTo(b.toString());
     }
 
-    private static InputStream open(Path p) throws IOException {
-        InputStream in = Files.newInputStream(p);
-        return p.toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
-    }
 
     public String name() {
         return name;

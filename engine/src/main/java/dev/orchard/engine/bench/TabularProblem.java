@@ -9,10 +9,6 @@ import dev.orchard.engine.trial.Direction;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
-import java.util.zip.GZIPInputStream;
 
 /**
  * A tabular benchmark: a grid of configurations, each with the metric of several training seeds. An evaluation returns
@@ -81,7 +76,7 @@ public final class TabularProblem implements Problem {
         }
         SearchSpace space = SearchSpace.of(params.toArray(Param[]::new));
         var rows = new HashMap<String, double[]>();
-        try (InputStream in = open(csv); BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader r = Json.textReader(csv)) {
             String[] header = r.readLine().split(",");
             int[] paramCol = new int[columns.size()];
             var seedCols = new ArrayList<Integer>();
@@ -121,10 +116,6 @@ public final class TabularProblem implements Problem {
         }
     }
 
-    private static InputStream open(Path p) throws IOException {
-        InputStream in = Files.newInputStream(p);
-        return p.toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
-    }
 
     /** The grid value a CSV cell stands for (numbers matched to the nearest grid value). */
     private static Object cellValue(ChoiceParam p, String cell) {

@@ -44,12 +44,7 @@ public final class DifficultyBins implements Curriculum {
         }
 
         public static Strategy parse(String s) {
-            for (Strategy x : values()) {
-                if (x.wire().equals(s)) {
-                    return x;
-                }
-            }
-            throw new IllegalArgumentException("unknown strategy '" + s + "'; valid: uniform, easy_first, competence_based");
+            return dev.orchard.engine.json.Json.enumValue(Strategy.class, s, "strategy");
         }
     }
 

@@ -62,12 +62,7 @@ public final class LearningProgress implements Curriculum {
         }
 
         public static Transform parse(String s) {
-            for (Transform t : values()) {
-                if (t.wire().equals(s)) {
-                    return t;
-                }
-            }
-            throw new IllegalArgumentException("unknown transform '" + s + "'; valid: softmax, sigmoid");
+            return dev.orchard.engine.json.Json.enumValue(Transform.class, s, "transform");
         }
     }
 
@@ -80,12 +75,7 @@ public final class LearningProgress implements Curriculum {
         }
 
         public static Estimator parse(String s) {
-            for (Estimator t : values()) {
-                if (t.wire().equals(s)) {
-                    return t;
-                }
-            }
-            throw new IllegalArgumentException("unknown estimator '" + s + "'; valid: window, ema");
+            return dev.orchard.engine.json.Json.enumValue(Estimator.class, s, "estimator");
         }
     }
 

@@ -110,6 +110,26 @@ public final class Json {
         }
     }
 
+    /** The constant of {@code type} written {@code s} on the wire (its lower-case name), or an error naming the valid ones. */
+    public static <E extends Enum<E>> E enumValue(Class<E> type, String s, String what) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().toLowerCase(java.util.Locale.ROOT).equals(s)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("unknown " + what + " '" + s + "'; valid: " + String.join(", ",
+                java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList()));
+    }
+
+    /** A UTF-8 text file to read line by line, unpacked on the fly when its name ends in {@code .gz} (data sets, curves). */
+    public static java.io.BufferedReader textReader(java.nio.file.Path p) throws java.io.IOException {
+        java.io.InputStream in = java.nio.file.Files.newInputStream(p);
+        if (p.toString().endsWith(".gz")) {
+            in = new java.util.zip.GZIPInputStream(in, 1 << 16);
+        }
+        return new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public static ObjectNode object() {
         return WIRE.createObjectNode();
     }

@@ -7,17 +7,12 @@ import dev.orchard.engine.trial.Trial;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads training runs for the curve predictor, from JSON lines (the format of {@code curves-ppo-Pong-v0.jsonl.gz}:
@@ -49,7 +44,7 @@ public final class CurveRuns {
 
     public static List<CurveRun> readJsonLines(Path file, Fields fields) throws IOException {
         var runs = new ArrayList<CurveRun>();
-        try (InputStream in = open(file); BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader r = Json.textReader(file)) {
             String line;
             int n = 0;
             while ((line = r.readLine()) != null) {
@@ -217,8 +212,4 @@ public final class CurveRuns {
         return runs;
     }
 
-    private static InputStream open(Path p) throws IOException {
-        InputStream in = Files.newInputStream(p);
-        return p.toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
-    }
 }

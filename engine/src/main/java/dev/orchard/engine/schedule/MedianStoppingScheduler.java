@@ -4,7 +4,6 @@ import dev.orchard.engine.trial.Direction;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +95,7 @@ public final class MedianStoppingScheduler implements Scheduler {
 
     @Override
     public List<Launch> next(SweepView view) {
-        return Collections.nCopies(Math.max(0, Math.min(view.freeSlots(), view.remainingBudget())), Launch.FRESH);
+        return Scheduler.freshForFreeSlots(view);
     }
 
     private double score(double value) {

@@ -31,6 +31,11 @@ public interface Scheduler {
      */
     List<Launch> next(SweepView view);
 
+    /** A fresh trial for every free slot the budget allows: {@link #next} of schedulers that only decide on reports. */
+    static List<Launch> freshForFreeSlots(SweepView view) {
+        return java.util.Collections.nCopies(Math.max(0, Math.min(view.freeSlots(), view.remainingBudget())), Launch.FRESH);
+    }
+
     /** A trial started (fresh, resumed or derived); {@code params} are the configuration it runs. */
     default void onStarted(int trial, Map<String, Object> params, Launch how) {
     }
