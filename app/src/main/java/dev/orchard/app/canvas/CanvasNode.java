@@ -41,6 +41,13 @@ public record CanvasNode(String id, String name, String type, Map<String, Object
         return unread.isEmpty() && (type.equals("loop") || type.equals("group"));
     }
 
+    /** Whether {@code other} is this node, moved: nothing but its place differs (views skip all else on a drag). */
+    public boolean movedOnly(CanvasNode other) {
+        // the record copies its config, so a moved node has an equal (not the same) one
+        return id.equals(other.id) && name.equals(other.name) && type.equals(other.type) && config.equals(other.config)
+                && body == other.body && unread == other.unread;
+    }
+
     public CanvasNode at(double nx, double ny) {
         return new CanvasNode(id, name, type, config, nx, ny, body, unread);
     }

@@ -149,7 +149,7 @@ final class InspectorView extends VBox {
             key = "experiment";
             model = ed.doc().experiment();
         }
-        if (key.equals(shownKey) && (model == shownModel || writing)) {
+        if (key.equals(shownKey) && (model == shownModel || writing || movedOnly(model, shownModel))) {
             shownModel = model;
             return;
         }
@@ -364,6 +364,11 @@ final class InspectorView extends VBox {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return String.valueOf(v);
         }
+    }
+
+    /** A drag changes only where a node is: nothing the inspector shows (so a drag never rebuilds the sheet). */
+    private static boolean movedOnly(Object a, Object b) {
+        return a instanceof CanvasNode x && b instanceof CanvasNode y && y.movedOnly(x);
     }
 
     /** Renames the stage the field was showing (not whatever is selected by the time focus leaves it). */

@@ -54,7 +54,7 @@ final class NodeView extends Pane {
     }
 
     void update(CanvasNode n, CanvasGraph g) {
-        if (model != null && movedOnly(model, n)) {
+        if (model != null && model.movedOnly(n)) {
             // a drag: only the place changed
             this.model = n;
             this.level = g;
@@ -115,10 +115,6 @@ final class NodeView extends Pane {
         }
     }
 
-    private static boolean movedOnly(CanvasNode a, CanvasNode b) {
-        return a.id().equals(b.id()) && a.name().equals(b.name()) && a.type().equals(b.type()) && a.config() == b.config()
-                && a.body() == b.body() && a.unread() == b.unread();
-    }
 
     private static String typeText(CanvasNode n) {
         if (n.unread().isPresent()) {

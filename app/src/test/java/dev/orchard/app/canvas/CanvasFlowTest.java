@@ -214,9 +214,13 @@ class CanvasFlowTest {
 
         robot.clickOn(nodeView(a));
         assertThat(fx(() -> vm.editor().selectedNodes())).containsExactly(a);
+        Node budgetField = fx(() -> view.inspector().editorOf("budget"));
+        assertThat(budgetField).isNotNull();
         double zoom = fx(() -> view.canvas().zoom());
         Point2D from = center(nodeView(a));
         robot.drag(from, MouseButton.PRIMARY).moveBy(60, 30).drop();
+        // a drag does not rebuild the inspector (nothing it shows changed)
+        assertThat(fx(() -> view.inspector().editorOf("budget"))).isSameAs(budgetField);
         CanvasNode moved = level().node(a).orElseThrow();
         assertThat(moved.x()).isCloseTo(60 / zoom, within(3.0));
         assertThat(moved.y()).isCloseTo(30 / zoom, within(3.0));
