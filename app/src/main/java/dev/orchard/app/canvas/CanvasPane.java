@@ -58,6 +58,7 @@ final class CanvasPane extends Region {
     private CanvasGraph shown;
     private List<String> shownPath = List.of();
     private Set<String> shownSelection = Set.of();
+    private boolean statesPending;
 
     private double lastX;
     private double lastY;
@@ -110,7 +111,16 @@ final class CanvasPane extends Region {
 
         vm.versionProperty().addListener((o, a, b) -> sync());
         vm.problemsProperty().addListener((o, a, b) -> applyProblems());
-        vm.states().addListener((MapChangeListener<String, StageState>) c -> applyStates());
+        // a batch of engine events changes many states at once: draw them once, after the batch
+        vm.states().addListener((MapChangeListener<String, StageState>) c -> {
+            if (!statesPending) {
+                statesPending = true;
+                Platform.runLater(() -> {
+                    statesPending = false;
+                    applyStates();
+                });
+            }
+        });
         vm.fitRequestsProperty().addListener((o, a, b) -> Platform.runLater(() -> zoomToFit(READABLE)));
         sync();
     }

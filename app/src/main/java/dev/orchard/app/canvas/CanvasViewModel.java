@@ -317,18 +317,16 @@ public final class CanvasViewModel {
             if (!rec.kind().equals("pipeline")) {
                 throw new IllegalArgumentException("experiment #" + id + " is a " + rec.kind() + ", not a pipeline");
             }
-            return new Object[]{rec, CanvasIO.read(rec.specJson(), "experiment #" + id), orchard.children(id)};
+            return new Stored(rec, CanvasIO.read(rec.specJson(), "experiment #" + id), orchard.children(id));
         }, r -> {
-            var rec = (dev.orchard.engine.store.ExperimentRecord) r[0];
+            var rec = r.experiment();
             // it ran from this machine's history: its commands were allowed when it was started
-            load((CanvasDoc) r[1], Optional.empty(), true);
+            load(r.doc(), Optional.empty(), true);
             baseDir = rec.baseDir().map(Path::of).orElse(baseDir);
             runId.set(id);
             runStatus.set(rec.status());
             running = orchard.activePipelines().stream().filter(p -> p.experimentId() == id).findFirst().orElse(null);
-            @SuppressWarnings("unchecked")
-            var children = (List<dev.orchard.engine.store.ExperimentRecord>) r[2];
-            for (var c : children) {
+            for (var c : r.children()) {
                 // a loop's iterations are children named "loop/stage[var=2]": the stage shows its last one
                 states.put(c.name().replaceAll("\\[[^\\]]*]", ""), switch (c.status()) {
                     case COMPLETED -> new StageState(StageState.Kind.DONE, 1, "");
@@ -339,6 +337,11 @@ public final class CanvasViewModel {
             }
             messages.info("Experiment #" + id + " (" + rec.name() + ", " + rec.status().wire() + ") on the canvas");
         }, e -> messages.error("Cannot show experiment #" + id + ":\n" + Messages.describe(e))).thenApply(r -> id);
+    }
+
+    /** A stored pipeline experiment as the canvas shows it. */
+    private record Stored(dev.orchard.engine.store.ExperimentRecord experiment, CanvasDoc doc,
+                          List<dev.orchard.engine.store.ExperimentRecord> children) {
     }
 
     public void pause() {

@@ -88,7 +88,7 @@ class CanvasViewModelTest {
     }
 
     @Test
-    void anOpenedFilesCommandsRunOnlyWithConsent() {
+    void anOpenedFilesCommandsRunOnlyWithConsent() throws Exception {
         CanvasDoc doc = CanvasFlowTest.doc(0, 1);
         doc.experiment().set("objective", Json.SPEC.valueToTree(Map.of("type", "command", "command", List.of("python3", "-c", "print(1)"))));
         doc.experiment().set("space", Json.SPEC.valueToTree(Map.of("params", List.of(Map.of("name", "x", "type", "uniform", "low", 0, "high", 1)))));
@@ -103,9 +103,14 @@ class CanvasViewModelTest {
         allow = true;
         assertThat(vm.run().join()).isGreaterThanOrEqualTo(0);
         assertThat(asked).hasSize(2);
-        // drawn here, commands need no question
-        vm.load(doc, Optional.empty(), true);
-        assertThat(CommandConsent.commands(doc)).containsExactly("python3 -c print(1)");
+        for (var p : orchard.activePipelines()) {
+            p.await(Duration.ofSeconds(30));
+        }
+        // drawn here (trusted), the same commands run without a question
+        vm.load(vm.editor().doc(), Optional.empty(), true);
+        assertThat(CommandConsent.commands(vm.editor().doc())).containsExactly("python3 -c print(1)");
+        assertThat(vm.run().join()).isGreaterThanOrEqualTo(0);
+        assertThat(asked).hasSize(2);
     }
 
     @Test
