@@ -10,22 +10,28 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a trial as a subprocess: parameters substituted into the command, the trial's environment set
  * ({@code ORCHARD_TRIAL_ID}, {@code ORCHARD_EXPERIMENT_ID}, {@code ORCHARD_PARAMS}, {@code ORCHARD_CHECKPOINT_DIR},
- * {@code ORCHARD_RESUME_FROM}, {@code CUDA_VISIBLE_DEVICES}), its output kept in the trial's log file (bounded, see
- * {@link TrialOutput}) and {@code @orchard {json}} lines turned into metrics.
+ * {@code ORCHARD_RESUME_FROM}, {@code ORCHARD_RUN_ID}, {@code CUDA_VISIBLE_DEVICES}). The trial writes its output
+ * straight into its log file; the engine reads it as it grows ({@link TrialOutput}) and turns {@code @orchard {json}}
+ * lines into metrics, and a run record beside the log ({@link RunRecord}) lets a later engine pick the run up.
  * <p>
  * The trial leads its own session and process group ({@link ProcessTree}): a stop, a timeout, or the end of the main
- * process ends the whole group (SIGTERM, then SIGKILL after the grace period), so no child it left behind keeps a GPU.
+ * process ends the whole group and every process carrying the run's id (SIGTERM, then SIGKILL after the grace
+ * period), so no child it left behind keeps a GPU.
  */
 public final class CommandRunner implements TrialRunner {
     private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
@@ -157,6 +163,15 @@ public final class CommandRunner implements TrialRunner {
     /** Why the runner ended the process group, if it did. */
     private enum Ending { STOP, TIMEOUT, EXITED }
 
+    /** The value a restarted trial reported before its restart, kept when the restart has nothing left to report. */
+    private record Previous(OptionalDouble value, long step) {
+        static final Previous NONE = new Previous(OptionalDouble.empty(), -1);
+    }
+
+    /** What picking up an earlier run gave: its result, or what to restart with. */
+    private record PickedUp(Optional<TrialResult> result, Previous previous) {
+    }
+
     @Override
     public boolean startsProcesses() {
         return true;
@@ -173,22 +188,97 @@ public final class CommandRunner implements TrialRunner {
         } catch (IllegalArgumentException e) {
             return TrialResult.failed("command: " + e.getMessage(), -1);
         }
-        Path checkpointDir = ctx.checkpointDir().toAbsolutePath();
+        Path log = ctx.logFile().toAbsolutePath();
         try {
-            Files.createDirectories(checkpointDir);
-            Files.createDirectories(ctx.logFile().toAbsolutePath().getParent());
+            Files.createDirectories(ctx.checkpointDir().toAbsolutePath());
+            Files.createDirectories(log.getParent());
         } catch (IOException e) {
             return TrialResult.failed("cannot create the trial's directories: " + e, -1);
         }
-        ProcessBuilder pb = new ProcessBuilder(ProcessTree.inOwnSession(argv)).directory(workdir.toFile())
-                .redirectErrorStream(true);
+        Previous previous = new Previous(ctx.previousValue(), ctx.previousStep());
+        if (ctx.pickUpEarlierRun()) {
+            PickedUp p;
+            try {
+                p = pickUp(ctx, log, previous);
+            } catch (IOException e) {
+                return TrialResult.failed("cannot read back the trial's earlier run from " + log + ": " + e.getMessage(), -1);
+            }
+            if (p.result().isPresent()) {
+                return p.result().get();
+            }
+            previous = p.previous();
+            ctx.newRun();
+        }
+        return start(ctx, argv, log, previous);
+    }
+
+    /**
+     * A trial that was running when an earlier engine died: its run record says where its output begins and which
+     * process runs it. Still running → watched to its end as if never left; ended on its own → its output and exit
+     * status read back; killed (or asked by the dead engine to stop) → its output read back, then restarted from its
+     * checkpoint. Either way every report it made is read from its log, so the stored series is what it reported.
+     */
+    private PickedUp pickUp(TrialContext ctx, Path log, Previous previous) throws IOException {
+        Optional<RunRecord> found = RunRecord.read(log);
+        if (found.isEmpty()) {
+            return new PickedUp(Optional.empty(), previous); // nothing recorded: a restart, as before
+        }
+        RunRecord rec = found.get();
+        // the engine may have died between starting the run and noting its pid: the run's leader carries its id
+        Optional<ProcessHandle> alive = rec.pid().isPresent()
+                ? ProcessTree.find(rec.pid().get(), Instant.ofEpochMilli(rec.pidStarted().orElse(0L)))
+                : ProcessTree.runLeader(rec.runId());
+        // read before anything is ended here: a status written after that would be this engine's doing
+        OptionalInt code = rec.exitCode(log);
+        if (alive.isPresent() && !rec.stopRequested()) {
+            LOG.info("trial {}: its process {} outlived the engine; watching it again", ctx.number(), alive.get().pid());
+            TrialOutput out = new TrialOutput(log, rec.offset(), logLimitBytes, maxLineBytes, metric, ctx);
+            return new PickedUp(Optional.of(supervise(ctx, new Adopted(alive.get(), rec, log), out, rec, log, previous)), previous);
+        }
+        if (alive.isPresent()) {
+            ProcessTree.terminate(alive.get(), grace, rec.runId()); // the dead engine had asked it to end
+        } else {
+            ProcessTree.terminateRun(rec.runId(), grace); // children that outlived it
+        }
+        TrialOutput out = new TrialOutput(log, rec.offset(), logLimitBytes, maxLineBytes, metric, ctx);
+        try {
+            out.finish();
+        } finally {
+            out.close();
+        }
+        if (ctx.stopRequested()) {
+            return new PickedUp(Optional.of(TrialResult.stopped(out.step())), previous); // decided on what was read back
+        }
+        if (code.isPresent() && !rec.stopRequested()) {
+            LOG.info("trial {}: it ended with exit code {} while no engine ran; its output was read back", ctx.number(), code.getAsInt());
+            return new PickedUp(Optional.of(result(ctx, code, Ending.EXITED, out, previous)), previous);
+        }
+        LOG.info("trial {}: its run ended with the engine; restarting it from its checkpoint", ctx.number());
+        Double last = out.lastMetric();
+        return new PickedUp(Optional.empty(), last != null && Double.isFinite(last)
+                ? new Previous(OptionalDouble.of(last), out.lastMetricStep()) : previous);
+    }
+
+    /**
+     * Starts a run: the trial's output goes straight to its log file (appended), through a small shell wrapper that
+     * writes the exit status beside it; the engine reads the log as it grows. No pipe joins the trial to the engine,
+     * so an engine that dies loses nothing the trial reports, and no child holding an output open can keep it waiting.
+     */
+    private TrialResult start(TrialContext ctx, List<String> argv, Path log, Previous previous) {
+        String runId = UUID.randomUUID().toString();
+        ProcessBuilder pb = new ProcessBuilder(ProcessTree.inOwnSession(wrapped(argv, RunRecord.exitFileFor(log))))
+                .directory(workdir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))); // a trial reads no input: EOF, not a hang
         Map<String, String> e = pb.environment();
         e.putAll(env);
         e.put("ORCHARD_TRIAL_ID", String.valueOf(ctx.number()));
         e.put("ORCHARD_EXPERIMENT_ID", String.valueOf(ctx.experimentId()));
         e.put("ORCHARD_PARAMS", Json.write(ctx.params()));
-        e.put("ORCHARD_CHECKPOINT_DIR", checkpointDir.toString());
+        e.put("ORCHARD_CHECKPOINT_DIR", ctx.checkpointDir().toAbsolutePath().toString());
         e.put("ORCHARD_RESUME_FROM", ctx.resumeFrom().map(p -> p.toAbsolutePath().toString()).orElse(""));
+        e.put(ProcessTree.RUN_ID, runId);
         // always set: empty hides every GPU, so a CPU trial cannot take one it was not given
         e.put("CUDA_VISIBLE_DEVICES", ctx.resources().cudaVisibleDevices());
         e.put("PYTHONUNBUFFERED", "1");
@@ -196,88 +286,177 @@ public final class CommandRunner implements TrialRunner {
         if (unusable.isPresent()) {
             return TrialResult.failed("cannot start " + argv.get(0) + " in " + workdir + ": " + unusable.get(), -1);
         }
-        TrialOutput output;
+        RunRecord rec;
+        TrialOutput out;
         try {
-            output = new TrialOutput(ctx.logFile(), logLimitBytes, maxLineBytes, metric, ctx);
+            Files.deleteIfExists(RunRecord.exitFileFor(log));
+            if (!Files.exists(log)) {
+                Files.createFile(log);
+            }
+            rec = new RunRecord(runId, Files.size(log), System.currentTimeMillis(), Optional.empty(), Optional.empty(), false);
+            rec.write(log); // before the start: a crash right after it still finds the run by its id
+            out = new TrialOutput(log, rec.offset(), logLimitBytes, maxLineBytes, metric, ctx);
         } catch (IOException ex) {
-            return TrialResult.failed("cannot open the trial log " + ctx.logFile() + ": " + ex, -1);
+            return TrialResult.failed("cannot prepare the trial log " + log + ": " + ex, -1);
         }
         Process process;
         try {
             process = pb.start();
         } catch (IOException ex) {
-            output.close();
+            out.close();
             return TrialResult.failed("cannot start " + argv.get(0) + " in " + workdir + ": " + ex.getMessage(), -1);
         }
-        try {
-            return supervise(ctx, process, output);
-        } finally {
-            output.close();
-        }
-    }
-
-    private TrialResult supervise(TrialContext ctx, Process process, TrialOutput output) {
         ProcessHandle handle = process.toHandle();
+        rec = rec.started(handle.pid(), handle.info().startInstant().orElse(Instant.now()));
+        try {
+            rec.write(log);
+        } catch (IOException ex) {
+            LOG.warn("trial {}: cannot update its run record: {}", ctx.number(), ex.getMessage());
+        }
         try {
             ctx.processStarted(handle);
-        } catch (RuntimeException e) {
-            LOG.warn("trial {}: recording its process {} failed", ctx.number(), handle.pid(), e);
+        } catch (RuntimeException ex) {
+            LOG.warn("trial {}: recording its process {} failed", ctx.number(), handle.pid(), ex);
         }
-        try {
-            process.getOutputStream().close(); // a trial reads no input: EOF rather than a hang
-        } catch (IOException ignored) {
-            // nothing to do
-        }
-        var ending = new AtomicReference<Ending>();
-        var stopper = new AtomicReference<Thread>();
-        Runnable endGroup = () -> {
-            Thread t = new Thread(() -> ProcessTree.terminate(handle, grace), "orchard-stop-trial-" + ctx.number());
-            t.setDaemon(true);
-            stopper.set(t);
-            t.start();
-        };
-        long deadline = timeout.map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
-        ScheduledFuture<?> watch = Timers.every(Duration.ofMillis(50), () -> {
-            if (ending.get() != null) {
-                return;
-            }
-            Ending why = ctx.stopRequested() ? Ending.STOP
-                    : System.nanoTime() > deadline ? Ending.TIMEOUT
-                    : !process.isAlive() ? Ending.EXITED // children that outlive it may hold its output open
-                    : null;
-            if (why != null && ending.compareAndSet(null, why)) {
-                endGroup.run();
-            }
-        });
+        return supervise(ctx, new Child(process), out, rec, log, previous);
+    }
 
-        try {
-            output.consume(process.getInputStream());
-            int code = process.waitFor();
-            watch.cancel(false);
-            ending.compareAndSet(null, Ending.EXITED); // a late watchdog tick must not call a finished trial timed out
-            Thread t = stopper.get();
-            if (t != null) {
-                t.join();
-            }
-            // a child that closed its output and outlived the trial is ended too
-            ProcessTree.terminate(handle, grace);
-            return result(ctx, code, ending.get(), output);
-        } catch (IOException e) {
-            ProcessTree.terminate(handle, Duration.ZERO);
-            return TrialResult.failed("trial output: " + e.getMessage(), output.step());
-        } catch (InterruptedException e) {
-            ProcessTree.terminate(handle, grace);
-            Thread.currentThread().interrupt();
-            return TrialResult.stopped(output.step());
-        } catch (RuntimeException | Error e) {
-            ProcessTree.terminate(handle, Duration.ZERO); // e.g. the context's report failed: no process may be left
-            throw e;
-        } finally {
-            watch.cancel(false);
+    /** {@code sh -c WRAPPER EXIT_FILE argv...}: runs the trial, then writes "RUN_ID CODE" to the exit file. */
+    static List<String> wrapped(List<String> argv, Path exitFile) {
+        var out = new ArrayList<String>(argv.size() + 4);
+        out.addAll(List.of("/bin/sh", "-c", WRAPPER, exitFile.toString()));
+        out.addAll(argv);
+        return out;
+    }
+
+    /**
+     * The wrapper outlives a SIGTERM to its group (the trap defers it until the trial has ended, and a trapped signal
+     * is reset to its default in the trial) so the status is written after a graceful stop too; SIGKILL ends it with
+     * the trial, and then no status is written: the run was killed. The wrapper's own stderr goes nowhere, so the
+     * shell's "Killed" or "Terminated" does not land in the trial's log; the trial (exec'd in a subshell, where the
+     * trap is reset) writes both its streams to the log.
+     */
+    private static final String WRAPPER = "trap : TERM INT; exec 2>/dev/null; (exec 2>&1; exec \"$@\"); code=$?; "
+            + "printf '%s %s\\n' \"$" + ProcessTree.RUN_ID + "\" \"$code\" > \"$0\"; exit $code";
+
+    /** The process a run is watched through: a child of this engine, or one adopted from an engine that died. */
+    private interface Watched {
+        ProcessHandle handle();
+
+        /** Waits up to {@code ms} for the run's wrapper to exit; true once it has. */
+        boolean awaitExit(long ms) throws InterruptedException;
+
+        /** The exit status once it exited; empty when it was killed before it could write one. */
+        OptionalInt exitCode();
+    }
+
+    private record Child(Process process) implements Watched {
+        @Override
+        public ProcessHandle handle() {
+            return process.toHandle();
+        }
+
+        @Override
+        public boolean awaitExit(long ms) throws InterruptedException {
+            return process.waitFor(ms, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public OptionalInt exitCode() {
+            return OptionalInt.of(process.exitValue());
         }
     }
 
-    private TrialResult result(TrialContext ctx, int code, Ending ending, TrialOutput out) {
+    private record Adopted(ProcessHandle handle, RunRecord rec, Path log) implements Watched {
+        @Override
+        public boolean awaitExit(long ms) throws InterruptedException {
+            if (ms > 0 && ProcessTree.running(handle)) {
+                Thread.sleep(ms);
+            }
+            return !ProcessTree.running(handle);
+        }
+
+        @Override
+        public OptionalInt exitCode() {
+            return rec.exitCode(log);
+        }
+    }
+
+    private static final long MIN_POLL_MS = 5;
+    private static final long MAX_POLL_MS = 50;
+
+    /**
+     * Reads the run's output until its wrapper exits, ending it on a stop or at its deadline (counted from the run's
+     * start, also for a run picked up from a dead engine), then ends whatever it left running.
+     */
+    private TrialResult supervise(TrialContext ctx, Watched run, TrialOutput out, RunRecord rec, Path log, Previous previous) {
+        ProcessHandle handle = run.handle();
+        long deadline = timeout.map(t -> rec.startedAt() + t.toMillis()).orElse(Long.MAX_VALUE);
+        Ending ending = null;
+        Thread stopper = null;
+        try {
+            long wait = MIN_POLL_MS;
+            while (true) {
+                boolean read = out.poll();
+                if (ending == null) {
+                    ending = ctx.stopRequested() ? Ending.STOP : System.currentTimeMillis() > deadline ? Ending.TIMEOUT : null;
+                    if (ending != null) {
+                        stopper = endInBackground(ctx, handle, rec, log, ending);
+                    }
+                }
+                if (run.awaitExit(read ? 0 : wait)) {
+                    break;
+                }
+                wait = read ? MIN_POLL_MS : Math.min(MAX_POLL_MS, wait * 2);
+            }
+            if (stopper != null) {
+                stopper.join();
+            }
+            // children that outlived it, in its group or escaped from it, are ended too
+            ProcessTree.terminate(handle, grace, rec.runId());
+            out.finish();
+            return result(ctx, run.exitCode(), ending, out, previous);
+        } catch (IOException e) {
+            ProcessTree.terminate(handle, Duration.ZERO, rec.runId());
+            return TrialResult.failed("trial output: " + e.getMessage(), out.step());
+        } catch (InterruptedException e) {
+            markStopping(rec, log);
+            ProcessTree.terminate(handle, grace, rec.runId());
+            try {
+                out.finish();
+            } catch (IOException ignored) {
+                // stopped either way
+            }
+            Thread.currentThread().interrupt();
+            return TrialResult.stopped(out.step());
+        } catch (RuntimeException | Error e) {
+            ProcessTree.terminate(handle, Duration.ZERO, rec.runId()); // e.g. the context's report failed: no process may be left
+            throw e;
+        } finally {
+            out.close();
+        }
+    }
+
+    private Thread endInBackground(TrialContext ctx, ProcessHandle handle, RunRecord rec, Path log, Ending why) {
+        if (why == Ending.STOP) {
+            markStopping(rec, log);
+        }
+        Thread t = new Thread(() -> ProcessTree.terminate(handle, grace, rec.runId()), "orchard-stop-trial-" + ctx.number());
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Noted before the signal: an engine that picks the run up after a crash then knows it did not end on its own. */
+    private void markStopping(RunRecord rec, Path log) {
+        try {
+            rec.stopping().write(log);
+        } catch (IOException e) {
+            LOG.warn("cannot note the stop in the run record of {}: {}", log, e.getMessage());
+        }
+    }
+
+    private TrialResult result(TrialContext ctx, OptionalInt exit, Ending ending, TrialOutput out, Previous previous) {
         long step = out.step();
         String tail = out.tail().isEmpty() ? "" : "; last output:\n" + String.join("\n", out.tail());
         if (ending == Ending.STOP || ctx.stopRequested()) {
@@ -286,13 +465,18 @@ public final class CommandRunner implements TrialRunner {
         if (ending == Ending.TIMEOUT) {
             return TrialResult.failed("timed out after " + seconds(timeout.orElseThrow()) + " s" + tail, step);
         }
+        if (exit.isEmpty()) {
+            return TrialResult.failed("its process ended without an exit status (killed by SIGKILL, "
+                    + "often the out-of-memory killer)" + tail, step);
+        }
+        int code = exit.getAsInt();
         if (code != 0) {
             return TrialResult.failed("exit code " + code + signal(code).map(s -> " (" + s + ")").orElse("") + tail, step);
         }
         Double last = out.lastMetric();
-        if (last == null && ctx.previousValue().isPresent()) {
+        if (last == null && previous.value().isPresent()) {
             // a restarted trial that had nothing left to do: its value is what it reported before the restart
-            return TrialResult.completed(ctx.previousValue().getAsDouble(), Math.max(step, ctx.previousStep()));
+            return TrialResult.completed(previous.value().getAsDouble(), Math.max(step, previous.step()));
         }
         if (last == null) {
             return TrialResult.failed("the command never reported metric '" + metric

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ public final class ProcessTree {
     /** How far a recorded start instant may be from the live process's one and still be the same process. */
     private static final Duration SAME_START = Duration.ofSeconds(1);
     private static final Path PROC = Path.of("/proc");
+    /** The variable that marks every process of one run of a trial (see {@link #terminate(ProcessHandle, Duration, String)}). */
+    public static final String RUN_ID = "ORCHARD_RUN_ID";
 
     private static final Optional<Path> SETSID = find("setsid");
     private static final Optional<Path> KILL = find("kill");
@@ -82,43 +85,65 @@ public final class ProcessTree {
      * (at most {@code grace} plus a moment). Works after the leader itself has exited, as long as its group lives.
      */
     public static Outcome terminate(ProcessHandle process, Duration grace) {
-        long pid = process.pid();
-        boolean group = leadsGroup(pid);
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        if (!alive(process, tree, group)) {
+        return end(Optional.of(process), Optional.empty(), grace);
+    }
+
+    /**
+     * {@link #terminate(ProcessHandle, Duration)}, and also every process whose environment carries
+     * {@code ORCHARD_RUN_ID=runId}: children that left the group ({@code setsid}, a daemon's double fork) and were
+     * re-parented away from the tree still carry the variable they inherited.
+     */
+    public static Outcome terminate(ProcessHandle process, Duration grace, String runId) {
+        return end(Optional.of(process), Optional.of(runId), grace);
+    }
+
+    /** Ends every process that carries {@code ORCHARD_RUN_ID=runId} (a run whose leader is gone or unknown). */
+    public static Outcome terminateRun(String runId, Duration grace) {
+        return end(Optional.empty(), Optional.of(runId), grace);
+    }
+
+    private static Outcome end(Optional<ProcessHandle> leader, Optional<String> runId, Duration grace) {
+        long pid = leader.map(ProcessHandle::pid).orElse(-1L);
+        boolean group = leader.isPresent() && leadsGroup(pid);
+        List<ProcessHandle> tree = new ArrayList<>();
+        Runnable look = () -> {
+            leader.ifPresent(l -> l.descendants().filter(h -> !tree.contains(h)).forEach(tree::add));
+            runId.ifPresent(id -> tagged(id).stream().filter(h -> !tree.contains(h)).forEach(tree::add));
+        };
+        look.run();
+        if (!alive(leader, tree, group)) {
             return Outcome.NOT_RUNNING;
         }
         var pause = new Pause();
         if (group) {
             signalGroup(pid, "TERM");
         }
-        process.destroy();
+        leader.ifPresent(ProcessHandle::destroy);
         tree.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + grace.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!alive(process, tree, group)) {
+            if (!alive(leader, tree, group)) {
                 return pause.done(Outcome.TERMINATED);
             }
             // a process may have been forked between the snapshot and the signal: it must not escape
-            process.descendants().filter(h -> !tree.contains(h)).forEach(h -> {
-                tree.add(h);
-                h.destroy();
-            });
+            int known = tree.size();
+            look.run();
+            tree.subList(known, tree.size()).forEach(ProcessHandle::destroy);
             pause.sleep(POLL_MS);
         }
-        if (!alive(process, tree, group)) {
+        if (!alive(leader, tree, group)) {
             return pause.done(Outcome.TERMINATED);
         }
-        LOG.info("process {} (and its group) ignored SIGTERM for {}; killing it", pid, grace);
+        LOG.info("process {} (and its group) ignored SIGTERM for {}; killing it", leader.isPresent() ? pid : runId.orElse(""), grace);
         if (group) {
             signalGroup(pid, "KILL");
         }
-        process.descendants().forEach(tree::add);
-        process.destroyForcibly();
+        look.run();
+        leader.ifPresent(ProcessHandle::destroyForcibly);
         tree.forEach(ProcessHandle::destroyForcibly);
         // SIGKILL cannot be ignored; wait a little so callers see the processes gone, not merely signalled
         long killDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (alive(process, tree, group) && System.nanoTime() < killDeadline) {
+        while (alive(leader, tree, group) && System.nanoTime() < killDeadline) {
             pause.sleep(POLL_MS);
         }
         return pause.done(Outcome.KILLED);
@@ -140,7 +165,7 @@ public final class ProcessTree {
             LOG.warn("cannot read the start time of process {}; not ending it", pid);
             return Outcome.UNVERIFIABLE;
         }
-        if (Duration.between(start.get(), startedAt).abs().compareTo(SAME_START) > 0) {
+        if (!sameStart(start.get(), startedAt)) {
             LOG.info("process {} started at {}, the trial's at {}: another process has the pid; left alone",
                     pid, start.get(), startedAt);
             return Outcome.OTHER_PROCESS;
@@ -149,13 +174,81 @@ public final class ProcessTree {
         return terminate(h.get(), grace);
     }
 
+    /**
+     * The running process with {@code pid} if it is the one that started at {@code startedAt} (within a second),
+     * not a later owner of a reused pid.
+     */
+    public static Optional<ProcessHandle> find(long pid, Instant startedAt) {
+        return ProcessHandle.of(pid).filter(ProcessTree::running)
+                .filter(h -> h.info().startInstant().map(s -> sameStart(s, startedAt)).orElse(false));
+    }
+
+    private static boolean sameStart(Instant a, Instant b) {
+        return Duration.between(a, b).abs().compareTo(SAME_START) <= 0;
+    }
+
+    /** The running process that carries {@code ORCHARD_RUN_ID=runId} and leads its own process group: the run's wrapper. */
+    public static Optional<ProcessHandle> runLeader(String runId) {
+        return tagged(runId).stream().filter(h -> stat(h.pid()).map(s -> s.pgid == h.pid()).orElse(false)).findFirst();
+    }
+
+    /**
+     * The running processes whose environment holds {@code ORCHARD_RUN_ID=runId}, from {@code /proc/PID/environ}
+     * (the environment a process started with; readable for the engine's own user). Empty without {@code /proc}.
+     */
+    static List<ProcessHandle> tagged(String runId) {
+        var found = new ArrayList<ProcessHandle>();
+        if (!Files.isDirectory(PROC)) {
+            return found;
+        }
+        byte[] tag = (RUN_ID + "=" + runId).getBytes(StandardCharsets.UTF_8);
+        long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(PROC, "[0-9]*")) {
+            for (Path p : ds) {
+                long pid = Long.parseLong(p.getFileName().toString());
+                if (pid != self && holds(p.resolve("environ"), tag)) {
+                    ProcessHandle.of(pid).filter(ProcessTree::running).ifPresent(found::add);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot list {}: {}", PROC, e.toString());
+        }
+        return found;
+    }
+
+    /** True when the NUL-separated {@code environ} file has the entry {@code tag} exactly. */
+    private static boolean holds(Path environ, byte[] tag) {
+        byte[] env;
+        try {
+            env = Files.readAllBytes(environ);
+        } catch (IOException | RuntimeException e) {
+            return false; // gone, or another user's
+        }
+        outer:
+        for (int i = 0; i + tag.length <= env.length; i++) {
+            if (i > 0 && env[i - 1] != 0) {
+                continue;
+            }
+            for (int k = 0; k < tag.length; k++) {
+                if (env[i + k] != tag[k]) {
+                    continue outer;
+                }
+            }
+            if (i + tag.length == env.length || env[i + tag.length] == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True while the process runs (zombies do not). */
     static boolean running(ProcessHandle h) {
         return h.isAlive() && !isZombie(h.pid());
     }
 
-    private static boolean alive(ProcessHandle process, List<ProcessHandle> tree, boolean group) {
-        return running(process) || tree.stream().anyMatch(ProcessTree::running) || (group && groupRuns(process.pid()));
+    private static boolean alive(Optional<ProcessHandle> leader, List<ProcessHandle> tree, boolean group) {
+        return leader.map(ProcessTree::running).orElse(false) || tree.stream().anyMatch(ProcessTree::running)
+                || (group && groupRuns(leader.get().pid()));
     }
 
     /** True when {@code pid} is the id of a process group (so it started as, or still is, the group's leader). */
@@ -244,7 +337,7 @@ public final class ProcessTree {
         private static boolean probe() {
             try {
                 Process p = new ProcessBuilder(SETSID.get().toString(), "--version").redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+                String out = new String(p.getInputStream().readNBytes(4096), StandardCharsets.UTF_8);
                 return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 && out.contains("util-linux");
             } catch (IOException e) {
                 return false;

@@ -5,6 +5,7 @@ import dev.orchard.engine.trial.Resources;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /** What a running trial sees of the engine. */
 public interface TrialContext {
@@ -51,13 +52,29 @@ public interface TrialContext {
      * For a trial restarted from a checkpoint (after a pause or a crash of the engine): the last value of the
      * objective's metric it reported before, so one that finds nothing left to do still has a result. Empty otherwise.
      */
-    default java.util.OptionalDouble previousValue() {
-        return java.util.OptionalDouble.empty();
+    default OptionalDouble previousValue() {
+        return OptionalDouble.empty();
     }
 
     /** The step of {@link #previousValue()}; -1 without one. */
     default long previousStep() {
         return -1;
+    }
+
+    /**
+     * True, once, when this trial was running when an earlier engine died: a runner whose trials outlive the engine
+     * (a process, a cluster job) then picks up that run — watches it if it still runs, reads back what it reported
+     * while no engine listened — rather than starting a new one. Asking consumes the answer: a retry starts afresh.
+     */
+    default boolean pickUpEarlierRun() {
+        return false;
+    }
+
+    /**
+     * A new run of this trial starts after an earlier one that reported (a restart from its checkpoint): its first
+     * report supersedes what was reported from that step on.
+     */
+    default void newRun() {
     }
 
     /** The devices and CPU slots this trial holds while it runs. */

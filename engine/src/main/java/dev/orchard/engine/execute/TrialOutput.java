@@ -6,21 +6,27 @@ import org.slf4j.LoggerFactory;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The output of one run of a command trial. Bytes go to the trial's log file as they come, up to a limit (then a
- * note, and the rest is only counted); lines are split in memory of bounded size (a line without end keeps only its
- * first {@code maxLineBytes}), so a flood of output costs neither the memory nor, beyond the limit, the disk.
- * {@code @orchard} lines are parsed all the way through, also past the limit; malformed ones are counted and the
- * first few noted in the log, and never fail the trial.
+ * The output of one run of a command trial, read from the trial's log file, which the trial writes itself (see
+ * {@link CommandRunner}): the engine tails it from the run's first byte, so whatever the trial wrote while no engine
+ * listened is read when one picks the run up. Lines are split in memory of bounded size (a line without end keeps
+ * only its first {@code maxLineBytes}); {@code @orchard} lines become reports, all the way through.
+ * <p>
+ * At the end of the run ({@link #finish()}) the engine's notes are appended (malformed lines, non-finite values: the
+ * first few each, then counts) and a run that wrote more than the log limit is cut back to it: the first
+ * {@code logLimit} bytes, a note, then only its {@code @orchard} lines, so reading the run again gives the same reports.
  */
 final class TrialOutput implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(TrialOutput.class);
@@ -31,18 +37,21 @@ final class TrialOutput implements Closeable {
      */
     static final int MAX_NOTES = 10;
     private static final int TAIL_LINE_CHARS = 500;
+    private static final byte[] REPORT = MetricLine.PREFIX.getBytes(StandardCharsets.UTF_8);
 
     private final Path logFile;
-    private final OutputStream log;
+    /** Not a FileChannel: an interrupt (a stop of the sweep) would close one under the reader. */
+    private final RandomAccessFile in;
+    private final long offset;
     private final long logLimit;
     private final TrialContext ctx;
     private final String metric;
+    private final byte[] buf = new byte[64 * 1024];
 
-    private long logged;
-    private long dropped;
-    private boolean truncated;
-    private boolean logBroken;
-    private boolean atLineStart = true;
+    private long position;
+    /** Where the line being ended stops in the file: notes are left out for lines past the limit. */
+    private long lineEnd;
+    private byte lastByte = '\n';
 
     private final byte[] line;
     private int lineLength;
@@ -53,43 +62,49 @@ final class TrialOutput implements Closeable {
     private Double last;
     private long lastMetricStep = -1;
     private final ArrayDeque<String> tail = new ArrayDeque<>(TAIL_LINES);
+    private final List<String> notes = new ArrayList<>();
     private int malformed;
     private int malformedNoted;
     private int nonFinite;
     private int nonFiniteNoted;
+    private boolean finished;
 
-    /** Opens (appends to) the trial's log file: a retried or resumed trial keeps what its earlier runs wrote. */
-    TrialOutput(Path logFile, long logLimit, int maxLineBytes, String metric, TrialContext ctx) throws IOException {
+    /**
+     * Reads the run whose output begins at byte {@code offset} of {@code logFile}: earlier runs' output, kept before
+     * it, stays as it is.
+     */
+    TrialOutput(Path logFile, long offset, long logLimit, int maxLineBytes, String metric, TrialContext ctx) throws IOException {
         this.logFile = logFile;
-        this.log = new BufferedOutputStream(Files.newOutputStream(logFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+        this.in = new RandomAccessFile(logFile.toFile(), "r");
+        this.offset = offset;
+        this.position = offset;
         this.logLimit = logLimit;
         this.line = new byte[maxLineBytes];
         this.metric = metric;
         this.ctx = ctx;
     }
 
-    /** Reads the process's output to its end. */
-    void consume(InputStream in) throws IOException {
-        byte[] buf = new byte[64 * 1024];
+    /** Reads what the trial has written since the last call; true if there was anything. */
+    boolean poll() throws IOException {
+        boolean any = false;
         int n;
-        while ((n = in.read(buf)) >= 0) {
+        while ((n = read(position, buf.length)) > 0) {
+            any = true;
+            byte[] b = buf;
+            lastByte = b[n - 1];
             int start = 0;
             for (int i = 0; i < n; i++) {
-                if (buf[i] == '\n') {
-                    writeLog(buf, start, i + 1 - start);
-                    appendToLine(buf, start, i - start);
+                if (b[i] == '\n') {
+                    appendToLine(b, start, i - start);
+                    lineEnd = position + i + 1;
                     endLine();
                     start = i + 1;
                 }
             }
-            if (start < n) {
-                writeLog(buf, start, n - start);
-                appendToLine(buf, start, n - start);
-            }
+            appendToLine(b, start, n - start);
+            position += n;
         }
-        if (lineLength > 0 || lineCut) {
-            endLine();
-        }
+        return any;
     }
 
     /** The last step reported (-1 when none). */
@@ -110,85 +125,199 @@ final class TrialOutput implements Closeable {
         return malformed;
     }
 
-    /** Bytes of output not kept in the log (past the limit). */
-    long droppedBytes() {
-        return dropped;
-    }
-
     /** The last ordinary output lines, each cut to a readable length: the context of an error message. */
     List<String> tail() {
         return List.copyOf(tail);
     }
 
-    /** Writes a line {@code [orchard] text} into the log, past the limit too (such notes are few and short). */
-    void note(String text) {
-        if (logBroken) {
+    /**
+     * The run has ended and nothing writes to the log any more: reads the rest, cuts the log back to the limit and
+     * appends the notes, so whatever is appended next (a retry's separator, the next run) starts on its own line.
+     */
+    void finish() throws IOException {
+        if (finished) {
             return;
         }
-        try {
-            if (!atLineStart) {
-                log.write('\n');
-            }
-            log.write(("[orchard] " + text + "\n").getBytes(StandardCharsets.UTF_8));
-            atLineStart = true;
-        } catch (IOException e) {
-            broken(e);
+        finished = true;
+        poll();
+        if (lineLength > 0 || lineCut) {
+            lineEnd = position;
+            endLine();
         }
-    }
-
-    /** Writes the counts that the notes left out and closes the log. */
-    @Override
-    public void close() {
         if (malformed > malformedNoted) {
-            note("malformed metric lines ignored: " + malformed + " (" + malformedNoted + " noted above)");
+            notes.add("malformed metric lines ignored: " + malformed + " (" + malformedNoted + " noted above)");
         }
         if (nonFinite > nonFiniteNoted) {
-            note("report lines with values that are not finite: " + nonFinite + " (" + nonFiniteNoted + " noted above)");
-        }
-        if (truncated) {
-            note(dropped + " more bytes of output were not kept");
+            notes.add("report lines with values that are not finite: " + nonFinite + " (" + nonFiniteNoted + " noted above)");
         }
         try {
-            if (!atLineStart && !logBroken) {
-                log.write('\n'); // whatever is appended next (a retry's separator) starts on its own line
+            if (position - offset > logLimit) {
+                cutBack();
+            } else {
+                appendNotes();
             }
-            log.close();
         } catch (IOException e) {
-            broken(e);
+            LOG.warn("cannot finish trial log {}: {}", logFile, e.getMessage());
         }
     }
 
-    private void writeLog(byte[] b, int off, int n) {
-        if (logBroken || n == 0) {
-            return;
-        }
-        if (truncated) {
-            dropped += n;
-            return;
-        }
-        int keep = (int) Math.min(n, logLimit - logged);
+    @Override
+    public void close() {
         try {
-            log.write(b, off, keep);
-            logged += keep;
-            if (keep > 0) {
-                atLineStart = b[off + keep - 1] == '\n';
-            }
-            if (keep < n) {
-                truncated = true;
-                dropped += n - keep;
-                note("log truncated: the output reached the limit of " + size(logLimit)
-                        + "; the rest is not kept (its @orchard lines are still read)");
-            }
+            in.close();
         } catch (IOException e) {
-            broken(e);
+            LOG.debug("closing {}: {}", logFile, e.getMessage());
         }
     }
 
-    private void broken(IOException e) {
-        if (!logBroken) {
-            logBroken = true;
-            LOG.warn("cannot write trial log {}: {}; the trial goes on without it", logFile, e.getMessage());
+    private void appendNotes() throws IOException {
+        if (notes.isEmpty() && lastByte == '\n') {
+            return;
         }
+        try (OutputStream out = Files.newOutputStream(logFile, StandardOpenOption.APPEND)) {
+            writeNotes(out, lastByte != '\n');
+        }
+    }
+
+    private void writeNotes(OutputStream out, boolean newlineFirst) throws IOException {
+        if (newlineFirst) {
+            out.write('\n');
+        }
+        for (String n : notes) {
+            out.write(("[orchard] " + n + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Rewrites the log as: everything before this run, the run's output up to the limit (at a line end when there is
+     * one), a note, the run's {@code @orchard} lines after the limit, the notes. Built beside it and renamed into
+     * place, so a crash leaves the whole log or the cut one, never half.
+     */
+    private void cutBack() throws IOException {
+        long end = position;
+        long cut = offset + logLimit;
+        long lineEnd = lastNewlineBefore(cut);
+        boolean cleanCut = lineEnd > offset;
+        if (cleanCut) {
+            cut = lineEnd;
+        }
+        Path tmp = logFile.resolveSibling(logFile.getFileName() + ".cut");
+        long dropped = 0;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            copy(0, cut, out);
+            if (!cleanCut) {
+                out.write('\n');
+            }
+            out.write(("[orchard] log truncated: the output reached the limit of " + size(logLimit)
+                    + "; past it only its @orchard lines are kept\n").getBytes(StandardCharsets.UTF_8));
+            dropped = keepReportLines(cut, end, out);
+            writeNotes(out, false);
+            out.write(("[orchard] " + dropped + " more bytes of output were not kept\n").getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            Files.move(tmp, logFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, logFile, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The position just after the last newline in [offset, before), or offset when there is none. */
+    private long lastNewlineBefore(long before) throws IOException {
+        long at = before;
+        while (at > offset) {
+            int len = (int) Math.min(buf.length, at - offset);
+            long from = at - len;
+            int n = readFully(from, len);
+            for (int i = n - 1; i >= 0; i--) {
+                if (buf[i] == '\n') {
+                    return from + i + 1;
+                }
+            }
+            at = from;
+        }
+        return offset;
+    }
+
+    private int read(long from, int len) throws IOException {
+        in.seek(from);
+        return in.read(buf, 0, len);
+    }
+
+    private int readFully(long from, int len) throws IOException {
+        int total = 0;
+        while (total < len) {
+            in.seek(from + total);
+            int n = in.read(buf, total, len - total);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    private void copy(long from, long to, OutputStream out) throws IOException {
+        for (long at = from; at < to; ) {
+            int n = readFully(at, (int) Math.min(buf.length, to - at));
+            if (n <= 0) {
+                break;
+            }
+            out.write(buf, 0, n);
+            at += n;
+        }
+    }
+
+    /** Copies the whole report lines of [from, to) that fit the line buffer; returns the bytes left out. */
+    private long keepReportLines(long from, long to, OutputStream out) throws IOException {
+        long dropped = 0;
+        int len = 0;
+        boolean cut = false;
+        for (long at = from; at < to; ) {
+            int n = readFully(at, (int) Math.min(buf.length, to - at));
+            if (n <= 0) {
+                break;
+            }
+            byte[] b = buf;
+            for (int i = 0; i < n; i++) {
+                if (b[i] == '\n') {
+                    dropped += keepIfReport(len, cut, out);
+                    len = 0;
+                    cut = false;
+                } else if (len < line.length) {
+                    line[len++] = b[i];
+                } else {
+                    cut = true;
+                    dropped++;
+                }
+            }
+            at += n;
+        }
+        if ((len > 0 || cut) && keepIfReport(len, cut, out) > 0) {
+            dropped += len; // the last line had no newline
+        }
+        return dropped;
+    }
+
+    /** Writes the line when it is a whole report line; returns the bytes left out (the newline included). */
+    private int keepIfReport(int len, boolean cut, OutputStream out) throws IOException {
+        if (!cut && startsWithReport(line, len)) {
+            out.write(line, 0, len);
+            out.write('\n');
+            return 0;
+        }
+        return len + 1;
+    }
+
+    private static boolean startsWithReport(byte[] b, int len) {
+        if (len < REPORT.length) {
+            return false;
+        }
+        for (int i = 0; i < REPORT.length; i++) {
+            if (b[i] != REPORT[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void appendToLine(byte[] b, int off, int n) {
@@ -199,6 +328,11 @@ final class TrialOutput implements Closeable {
         int take = Math.min(n, room);
         System.arraycopy(b, off, line, lineLength, take);
         lineLength += take;
+    }
+
+    /** True once this run's output passed the limit: from there on only counts are kept, no notes. */
+    private boolean pastLimit() {
+        return lineEnd - offset > logLimit;
     }
 
     private void endLine() {
@@ -239,16 +373,16 @@ final class TrialOutput implements Closeable {
             last = r.values().containsKey(metric) ? r.values().get(metric) : r.nonFinite().get(metric);
             lastMetricStep = step;
         }
-        if (!r.nonFinite().isEmpty() && ++nonFinite <= MAX_NOTES && !truncated) {
+        if (!r.nonFinite().isEmpty() && ++nonFinite <= MAX_NOTES && !pastLimit()) {
             nonFiniteNoted++;
-            note("not stored (not finite): " + r.nonFinite());
+            notes.add("not stored (not finite) at line " + lineNumber + ": " + r.nonFinite());
         }
     }
 
     private void malformed(String reason) {
-        if (++malformed <= MAX_NOTES && !truncated) {
+        if (++malformed <= MAX_NOTES && !pastLimit()) {
             malformedNoted++;
-            note("ignored malformed metric line " + lineNumber + ": " + reason);
+            notes.add("ignored malformed metric line " + lineNumber + ": " + reason);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.orchard.engine.execute.InProcessRunner;
 import dev.orchard.engine.execute.ResourcePool;
 import dev.orchard.engine.execute.ResourceRequest;
 import dev.orchard.engine.execute.ResourceSpec;
+import dev.orchard.engine.execute.RunRecord;
 import dev.orchard.engine.execute.Objective;
 import dev.orchard.engine.execute.TrialRunner;
 import dev.orchard.engine.json.ArchiveJson;
@@ -101,7 +102,7 @@ public final class Orchard implements AutoCloseable {
 
     /** Where a trial's log file is (it may not exist: in-process trials write none). */
     public Path trialLog(long experimentId, int trial) {
-        return dataDir.resolve("logs").resolve(String.valueOf(experimentId)).resolve("trial-" + trial + ".log");
+        return folders(experimentId).logs().resolve("trial-" + trial + ".log");
     }
 
     // Reads wait for the history writer first, so they see everything published before them (a trial's launch that an
@@ -177,7 +178,7 @@ public final class Orchard implements AutoCloseable {
         long id = store.createExperiment(parent, spec.name(), "sweep", spec.direction(), Specs.write(spec),
                 baseDir.map(Path::toString), ExperimentStatus.CREATED);
         return launch(new Sweep(id, spec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
-                runner, gate, bus, store, this::journal, dataDir, Sweep.History.NONE), spec, forecasting, List.of());
+                runner, gate, bus, store, this::journal, folders(id), Sweep.History.NONE), spec, forecasting, List.of());
     }
 
     /**
@@ -336,7 +337,10 @@ public final class Orchard implements AutoCloseable {
         long id = rec.id();
         recorder.flush();
         for (TrialProcess p : store.unfinishedProcesses(id)) {
-            Orphans.end(p, Duration.ofSeconds(10));
+            // a run with a record is the runner's to pick up: it may still be running, and what it wrote is read back
+            if (RunRecord.read(trialLog(id, p.trial())).isEmpty()) {
+                Orphans.end(p, Duration.ofSeconds(10));
+            }
         }
         var trials = new java.util.HashMap<Integer, Trial>();
         String metric = metric(spec);
@@ -372,7 +376,7 @@ public final class Orchard implements AutoCloseable {
                 store.parents(id), cp.map(SweepCheckpoint::nextNumber).orElse(0), cp.flatMap(SweepCheckpoint::optimizerStateJson));
         Optional<LivePredictions.Forecasting> forecasting = LivePredictions.Forecasting.of(spec);
         return launch(new Sweep(id, rec.name(), spec.budget(), spec.direction(), metric(spec), optimizer, scheduler,
-                runner, resources(spec), bus, store, this::journal, dataDir, history), spec, forecasting, trials.values());
+                runner, resources(spec), bus, store, this::journal, folders(id), history), spec, forecasting, trials.values());
     }
 
     Store store() {
@@ -381,6 +385,12 @@ public final class Orchard implements AutoCloseable {
 
     Path dataDir() {
         return dataDir;
+    }
+
+    /** An experiment's trial logs and checkpoint folders, beside the database, named so no other experiment shares them. */
+    Sweep.Folders folders(long experimentId) {
+        String name = store.folderName(experimentId);
+        return new Sweep.Folders(dataDir.resolve("logs").resolve(name), dataDir.resolve("checkpoints").resolve(name));
     }
 
     // ---- pipelines ----

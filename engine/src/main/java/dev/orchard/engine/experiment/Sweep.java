@@ -2,6 +2,7 @@ package dev.orchard.engine.experiment;
 
 import dev.orchard.engine.events.EngineEvent;
 import dev.orchard.engine.events.EventBus;
+import dev.orchard.engine.execute.CommandRunner;
 import dev.orchard.engine.execute.TrialContext;
 import dev.orchard.engine.execute.TrialRunner;
 import dev.orchard.engine.json.Json;
@@ -31,6 +32,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -107,6 +109,8 @@ public final class Sweep {
     private final Set<Integer> pausedBySweep = new LinkedHashSet<>();
     private final Set<Integer> pausedByScheduler = new LinkedHashSet<>();
     private final ArrayDeque<Integer> toResume = new ArrayDeque<>();
+    /** Trials that were running when the engine died: their runner picks up what their run left (once). */
+    private final Set<Integer> interrupted = new HashSet<>();
     private final List<Trial> unobserved = new ArrayList<>();
     /** Numbers of the trials told to the optimizer, in the order told (checkpoints take O(1) snapshots of it). */
     private final AppendOnlyInts observed = new AppendOnlyInts();
@@ -114,6 +118,10 @@ public final class Sweep {
     private int nextNumber;
     private boolean exhausted;
     private String optimizerState;
+
+    /** Where the sweep's trial logs and checkpoint folders go. */
+    record Folders(Path logs, Path checkpoints) {
+    }
 
     /** What a resumed sweep starts from (empty for a new one). */
     record History(Map<Integer, Trial> trials, List<Integer> observed, List<Integer> pausedByUser,
@@ -176,7 +184,7 @@ public final class Sweep {
 
     Sweep(long experimentId, String name, int budget, Direction direction, String metric, Optimizer optimizer,
           Scheduler scheduler, TrialRunner runner, ResourceGate resources, EventBus bus, Store store,
-          Journal journal, Path dataDir, History history) {
+          Journal journal, Folders folders, History history) {
         this.experimentId = experimentId;
         this.name = name;
         this.budget = budget;
@@ -189,8 +197,8 @@ public final class Sweep {
         this.bus = bus;
         this.store = store;
         this.journal = journal;
-        this.logDir = dataDir.resolve("logs").resolve(String.valueOf(experimentId));
-        this.checkpointDir = dataDir.resolve("checkpoints").resolve(String.valueOf(experimentId));
+        this.logDir = folders.logs();
+        this.checkpointDir = folders.checkpoints();
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "orchard-trial-" + experimentId + "-" + n.incrementAndGet());
@@ -207,10 +215,13 @@ public final class Sweep {
         parents.putAll(h.parents());
         nextNumber = Math.max(h.nextNumber(), h.trials().keySet().stream().mapToInt(i -> i + 1).max().orElse(0));
         optimizerState = h.optimizerState().orElse(null);
-        Set<Integer> told = new java.util.HashSet<>(h.observed());
+        Set<Integer> told = new HashSet<>(h.observed());
         for (Trial t : new TreeMap<>(h.trials()).values()) {
             switch (t.state()) {
-                case RUNNING, PENDING -> toResume.add(t.number());
+                case RUNNING, PENDING -> {
+                    toResume.add(t.number());
+                    interrupted.add(t.number());
+                }
                 case PAUSED -> {
                     if (h.pausedByUser().contains(t.number())) {
                         pausedByUser.add(t.number());
@@ -597,7 +608,8 @@ public final class Sweep {
             scheduler.onStarted(n, trial.params(), s.launch);
         }
         Optional<Path> from = hasCheckpoint(n) ? Optional.of(trialCheckpoint(n)) : Optional.empty();
-        running.put(n, new Running(trial, tc, workers.submit(() -> runTrial(trial, tc, from))));
+        boolean pickUp = interrupted.remove(n);
+        running.put(n, new Running(trial, tc, workers.submit(() -> runTrial(trial, tc, from, pickUp))));
     }
 
     private void copyCheckpoint(int parent, int child) {
@@ -621,6 +633,10 @@ public final class Sweep {
             throw new java.io.UncheckedIOException("cannot copy the checkpoint of trial " + parent + " to trial " + child
                     + " (" + from + " -> " + to + "): " + e.getMessage(), e);
         }
+    }
+
+    private Path logFile(int number) {
+        return logDir.resolve("trial-" + number + ".log");
     }
 
     Path trialCheckpoint(int number) {
@@ -648,7 +664,7 @@ public final class Sweep {
                 new ArrayList<>(pausedByUser));
     }
 
-    private void runTrial(Trial trial, TrialControl tc, Optional<Path> resumeFrom) {
+    private void runTrial(Trial trial, TrialControl tc, Optional<Path> resumeFrom, boolean pickUp) {
         if (!tc.claimed.compareAndSet(false, true)) {
             return; // ended before it began: the control thread has recorded it
         }
@@ -659,7 +675,7 @@ public final class Sweep {
             if (held.isEmpty()) {
                 result = TrialResult.stopped(trial.lastStep());
             } else {
-                result = runner.run(new Context(trial, tc, resumeFrom, held.get().resources()));
+                result = runner.run(new Context(trial, tc, resumeFrom, held.get().resources(), pickUp));
             }
         } catch (InterruptedException e) {
             result = TrialResult.stopped(tc.lastStep);
@@ -807,6 +823,9 @@ public final class Sweep {
             pausedBySweep.clear();
         }
         for (int n : toResume) {
+            if (interrupted.remove(n)) {
+                Orphans.endRun(logFile(n), CommandRunner.DEFAULT_GRACE); // it may have outlived the engine that died
+            }
             Trial t = trials.get(n);
             ended.add(t.finish(TrialState.STOPPED, OptionalDouble.empty(), t.lastStep(), Optional.of("stopped by the user"), Instant.now()));
         }
@@ -852,12 +871,14 @@ public final class Sweep {
         private final TrialControl control;
         private final Optional<Path> resumeFrom;
         private final Resources held;
+        private final AtomicBoolean pickUp;
 
-        Context(Trial trial, TrialControl control, Optional<Path> resumeFrom, Resources held) {
+        Context(Trial trial, TrialControl control, Optional<Path> resumeFrom, Resources held, boolean pickUp) {
             this.trial = trial;
             this.control = control;
             this.resumeFrom = resumeFrom;
             this.held = held;
+            this.pickUp = new AtomicBoolean(pickUp);
         }
 
         @Override
@@ -925,7 +946,17 @@ public final class Sweep {
 
         @Override
         public Path logFile() {
-            return logDir.resolve("trial-" + trial.number() + ".log");
+            return Sweep.this.logFile(trial.number());
+        }
+
+        @Override
+        public boolean pickUpEarlierRun() {
+            return pickUp.getAndSet(false);
+        }
+
+        @Override
+        public void newRun() {
+            control.rewind = true;
         }
 
         /** Created on first use: most in-process trials never checkpoint. */

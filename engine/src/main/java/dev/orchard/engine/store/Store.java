@@ -13,6 +13,7 @@ import org.h2.jdbcx.JdbcConnectionPool;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,6 +23,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -145,7 +147,8 @@ public final class Store implements AutoCloseable {
                                          String specJson, Optional<String> baseDir, ExperimentStatus status,
                                          Optional<String> message, OffsetDateTime created, OffsetDateTime updated) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO experiment(parent_id, name, kind, direction, spec_json, "
-                + "base_dir, status, message, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+                + "base_dir, status, message, created_at, updated_at, folder_key) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                Statement.RETURN_GENERATED_KEYS)) {
             if (parentId.isPresent()) {
                 ps.setLong(1, parentId.get());
             } else {
@@ -160,6 +163,7 @@ public final class Store implements AutoCloseable {
             ps.setString(8, message.orElse(null));
             ps.setObject(9, created);
             ps.setObject(10, updated);
+            ps.setString(11, newFolderKey());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -623,6 +627,25 @@ public final class Store implements AutoCloseable {
             throw new StoreException("cannot import experiment '" + e.name() + "' into " + file(file) + ": " + ex.getMessage(), ex);
         }
     }
+
+    /**
+     * The name of an experiment's log and checkpoint folders: {@code <id>-<key>}, with a random key stored with it, so
+     * that no other database's experiment (one beside it, or an earlier file at the same path) shares them; plain
+     * {@code <id>} for experiments stored before keys existed.
+     */
+    public String folderName(long experimentId) {
+        Optional<String> key = query("SELECT folder_key FROM experiment WHERE id = ?", ps -> ps.setLong(1, experimentId),
+                rs -> Optional.ofNullable(rs.getString(1))).stream().findFirst().flatMap(k -> k);
+        return key.map(k -> experimentId + "-" + k).orElse(String.valueOf(experimentId));
+    }
+
+    private static String newFolderKey() {
+        byte[] key = new byte[6];
+        FOLDER_KEYS.nextBytes(key);
+        return HexFormat.of().formatHex(key);
+    }
+
+    private static final SecureRandom FOLDER_KEYS = new SecureRandom();
 
     private interface Binder {
         void bind(PreparedStatement ps) throws SQLException;

@@ -74,9 +74,9 @@ class CommandRunnerOutputTest {
         assertThat(notes.get(6)).startsWith("[orchard] ignored malformed metric line 9: \"step\" must be a non-negative integer");
         assertThat(notes.get(7)).startsWith("[orchard] ignored malformed metric line 10: not JSON").contains("length");
         assertThat(notes.get(8)).startsWith("[orchard] ignored malformed metric line 11: not JSON").contains("Duplicate field 'loss'");
-        assertThat(notes.get(9)).isEqualTo("[orchard] not stored (not finite): {acc=Infinity}");
-        // each note follows the line it is about, which stays in the log
-        assertThat(ctx.log()).contains("@orchard {\"loss\": \"0.5\"}\n[orchard] ignored malformed metric line 5");
+        assertThat(notes.get(9)).isEqualTo("[orchard] not stored (not finite) at line 12: {acc=Infinity}");
+        // the notes follow the run's output, which stays in the log as the trial wrote it
+        assertThat(ctx.log()).contains("@orchard {\"step\": 12345678901234, \"loss\": 1.5}\n[orchard] ignored malformed metric line 3");
     }
 
     @Test
@@ -103,7 +103,8 @@ class CommandRunnerOutputTest {
         String log = ctx.log();
         assertThat(Files.size(ctx.logFile())).isLessThan(limit + 1024);
         assertThat(log).startsWith("line 0: ").doesNotContain("line 3999").doesNotContain("the very end")
-                .contains("[orchard] log truncated: the output reached the limit of 16 KiB; the rest is not kept (its @orchard lines are still read)")
+                .contains("[orchard] log truncated: the output reached the limit of 16 KiB; past it only its @orchard lines are kept\n"
+                        + "@orchard {\"step\": 7, \"loss\": 0.25}\n")
                 .containsPattern("\\[orchard] \\d+ more bytes of output were not kept\n$");
     }
 

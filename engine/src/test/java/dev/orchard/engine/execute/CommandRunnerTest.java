@@ -166,7 +166,7 @@ class CommandRunnerTest {
         assertThat(r.state()).isEqualTo(TrialState.FAILED);
         assertThat(r.error()).contains("metric 'loss' was NaN at step 1");
         assertThat(c.reports).containsExactly(Map.entry(0L, Map.of("loss", 1.0)), Map.entry(1L, Map.of("acc", 0.5)));
-        assertThat(c.log()).contains("[orchard] not stored (not finite): {loss=NaN}");
+        assertThat(c.log()).contains("[orchard] not stored (not finite) at line 2: {loss=NaN}");
 
         TrialResult inf = sh("echo '@orchard {{\"loss\": -Infinity}}'").run(ctx());
         assertThat(inf.error()).hasValueSatisfying(e -> assertThat(e).contains("metric 'loss' was -Infinity"));

@@ -6,6 +6,7 @@ import dev.orchard.engine.trial.TrialState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ class CommandRunnerTreeTest {
                         "echo \"resume=[$ORCHARD_RESUME_FROM]\"",
                         "echo \"ckpt=$ORCHARD_CHECKPOINT_DIR\"",
                         "echo \"unbuffered=$PYTHONUNBUFFERED\"",
-                        "echo \"pid=$$\"",
+                        "echo \"pgid=$(cut -d' ' -f5 /proc/$$/stat)\"",
                         "echo '@orchard {{\"loss\": 1}}'")))
                 .workdir(dir).metric("loss").env(Map.of("CUDA_VISIBLE_DEVICES", "0,1,2,3", "ORCHARD_TRIAL_ID", "x"))
                 .build().run(c);
@@ -80,7 +81,7 @@ class CommandRunnerTreeTest {
                 .containsEntry("unbuffered", "1");
         assertThat(c.checkpointDir()).isDirectory();
         assertThat(c.started).hasSize(1);
-        assertThat(c.started.get(0).pid()).as("the handle is the trial's own process").hasToString(seen.get("pid"));
+        assertThat(c.started.get(0).pid()).as("the handle leads the trial's process group").hasToString(seen.get("pgid"));
     }
 
     @Test
@@ -98,14 +99,17 @@ class CommandRunnerTreeTest {
     }
 
     @Test
-    void aTrialLeadsItsOwnProcessGroup() throws Exception {
+    void aTrialRunsInAProcessGroupOfItsOwn() throws Exception {
         assumeTrue(ProcessTree.sessionsSupported() && Files.isDirectory(Path.of("/proc")), "needs setsid and /proc");
         TestTrialContext c = ctx();
-        // field 5 of /proc/PID/stat is the process group
-        TrialResult r = sh("echo \"pid=$$\"; echo \"pgid=$(cut -d' ' -f5 /proc/$$/stat)\"; echo '@orchard {{\"loss\": 1}}'").run(c);
+        // fields 5 and 6 of /proc/PID/stat are the process group and the session
+        TrialResult r = sh("echo \"pgid=$(cut -d' ' -f5 /proc/$$/stat)\"; echo \"sid=$(cut -d' ' -f6 /proc/$$/stat)\"; "
+                + "echo '@orchard {{\"loss\": 1}}'").run(c);
         assertThat(r.state()).isEqualTo(TrialState.COMPLETED);
         Map<String, String> seen = vars(c.log());
-        assertThat(seen.get("pgid")).isEqualTo(seen.get("pid"));
+        String leader = String.valueOf(c.started.get(0).pid());
+        assertThat(seen).containsEntry("pgid", leader).containsEntry("sid", leader);
+        assertThat(Long.parseLong(leader)).isNotEqualTo(ProcessHandle.current().pid());
     }
 
     @Test
@@ -135,6 +139,36 @@ class CommandRunnerTreeTest {
         assertThat(r.state()).isEqualTo(TrialState.COMPLETED);
         assertThat(r.value()).hasValue(0.5);
         assertThat(Processes.allGone(pids, Duration.ofSeconds(10))).as("processes %s are gone", pids).isTrue();
+    }
+
+    @Test
+    @Timeout(60)
+    void aGrandchildThatLeftTheSessionHoldingTheOutputNeitherKeepsTheTrialWaitingNorOutlivesIt() throws Exception {
+        assumeTrue(Processes.onPath("setsid"), "needs setsid");
+        TestTrialContext c = ctx();
+        // one escapee keeps the output open, one closed its stdio; a third escapes through a parent that exits
+        TrialResult r = sh("setsid sleep 1000 & echo $! >> pids; "
+                + "setsid sleep 1000 </dev/null >/dev/null 2>&1 & echo $! >> pids; "
+                + "sh -c 'setsid sleep 1000 & echo $! >> pids' ; "
+                + "echo '@orchard {{\"loss\": 0.5}}'; exit 0").run(c);
+        List<Long> pids = pids(dir.resolve("pids"), 3);
+        assertThat(r.state()).isEqualTo(TrialState.COMPLETED);
+        assertThat(r.value()).hasValue(0.5);
+        assertThat(Processes.allGone(pids, Duration.ofSeconds(10))).as("escaped processes %s are gone", pids).isTrue();
+    }
+
+    @Test
+    @Timeout(60)
+    void aTimeoutFiresWhateverAnEscapedGrandchildDoes() throws Exception {
+        assumeTrue(Processes.onPath("setsid"), "needs setsid");
+        TestTrialContext c = ctx();
+        TrialResult r = CommandRunner.builder(List.of("sh", "-c", "setsid sh -c 'trap \"\" TERM; sleep 1000' & echo $! >> pids; "
+                        + "echo working; sleep 1000")).workdir(dir).metric("loss")
+                .timeout(Duration.ofMillis(800)).grace(Duration.ofSeconds(2)).build().run(c);
+        List<Long> pids = pids(dir.resolve("pids"), 1);
+        assertThat(r.state()).isEqualTo(TrialState.FAILED);
+        assertThat(r.error()).hasValueSatisfying(e -> assertThat(e).startsWith("timed out after 0.8 s"));
+        assertThat(Processes.allGone(pids, Duration.ofSeconds(10))).as("the escapee that ignores SIGTERM is killed").isTrue();
     }
 
     @Test

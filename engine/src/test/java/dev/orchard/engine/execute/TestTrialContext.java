@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** What a running trial sees, recording its reports and its process: the engine's real context is the sweep's. */
@@ -20,6 +21,11 @@ class TestTrialContext implements TrialContext {
     volatile Resources resources = Resources.NONE;
     volatile Optional<Path> resumeFrom = Optional.empty();
     final List<ProcessHandle> started = new CopyOnWriteArrayList<>();
+    /** Whether the runner should pick up an earlier run (answered once, as the sweep does). */
+    volatile boolean pickUp;
+    /** The value the store had for a restarted trial (its step is 2). */
+    volatile OptionalDouble previous = OptionalDouble.empty();
+    volatile int newRuns;
 
     TestTrialContext(Path dir, int number, Map<String, Object> params) {
         this.dir = dir;
@@ -70,6 +76,28 @@ class TestTrialContext implements TrialContext {
     @Override
     public Resources resources() {
         return resources;
+    }
+
+    @Override
+    public OptionalDouble previousValue() {
+        return previous;
+    }
+
+    @Override
+    public long previousStep() {
+        return previous.isPresent() ? 2 : -1;
+    }
+
+    @Override
+    public boolean pickUpEarlierRun() {
+        boolean p = pickUp;
+        pickUp = false;
+        return p;
+    }
+
+    @Override
+    public void newRun() {
+        newRuns++;
     }
 
     @Override
