@@ -110,7 +110,7 @@ public final class CurveModelFiles {
 
     public static Manifest manifest(Path dir) throws IOException {
         Path file = dir.resolve(MANIFEST);
-        if (!Files.isRegularFile(file)) {
+        if (Files.notExists(file)) {
             throw new CurveDataException(dir + ": not a curve model directory (no " + MANIFEST + ")");
         }
         var tree = Json.SPEC.readTree(InputFiles.readString(file, InputFiles.DOCUMENT_MAX));

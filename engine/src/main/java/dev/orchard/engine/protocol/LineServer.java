@@ -45,8 +45,8 @@ public final class LineServer implements AutoCloseable {
             if (maxClients < 1) {
                 throw new IllegalArgumentException("at least one client must be allowed, got " + maxClients);
             }
-            if (idleTimeout.isNegative() || idleTimeout.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("idle timeout must be between 0 (none) and " + Integer.MAX_VALUE + " ms, got " + idleTimeout);
+            if (idleTimeout.isNegative() || idleTimeout.toMillis() > Integer.MAX_VALUE || !idleTimeout.isZero() && idleTimeout.toMillis() == 0) {
+                throw new IllegalArgumentException("idle timeout must be 0 (none) or between 1 and " + Integer.MAX_VALUE + " ms, got " + idleTimeout);
             }
         }
     }
