@@ -6,6 +6,7 @@ import dev.orchard.engine.events.EngineEvent;
 import dev.orchard.engine.experiment.ExperimentSpec;
 import dev.orchard.engine.experiment.Orchard;
 import dev.orchard.engine.experiment.PipelineExperiment;
+import dev.orchard.engine.json.InputFiles;
 import dev.orchard.engine.json.Specs;
 import dev.orchard.engine.trial.ExperimentStatus;
 import javafx.beans.binding.Bindings;
@@ -23,7 +24,6 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableMap;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -168,12 +168,7 @@ public final class CanvasViewModel {
             return CompletableFuture.completedFuture(editor.doc());
         }
         Path abs = f.toAbsolutePath().normalize();
-        return async.run(() -> {
-            if (Files.size(abs) > CanvasIO.MAX_BYTES) {
-                throw new IOException("the file is larger than " + (CanvasIO.MAX_BYTES >> 20) + " MB");
-            }
-            return CanvasIO.read(Files.readString(abs), abs.getFileName().toString());
-        }, doc -> {
+        return async.run(() -> CanvasIO.read(InputFiles.readString(abs, CanvasIO.MAX_BYTES), abs.getFileName().toString()), doc -> {
             load(doc, Optional.of(abs), CommandConsent.commands(doc).isEmpty());
             int stages = doc.graph().stageCount();
             messages.info("Opened " + abs.getFileName() + " in the pipeline canvas: " + stages + " stage" + (stages == 1 ? "" : "s")

@@ -6,6 +6,8 @@ import dev.orchard.app.support.Messages;
 import dev.orchard.app.sweep.LoadedSpec;
 import dev.orchard.app.sweep.RunViewModel;
 import dev.orchard.engine.experiment.Orchard;
+import dev.orchard.engine.json.InputFiles;
+import dev.orchard.engine.json.RefusedInputException;
 import dev.orchard.engine.json.Specs;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringBinding;
@@ -68,15 +70,18 @@ public final class ShellViewModel {
     }
 
     private static boolean isPipeline(Path file) throws java.io.IOException {
-        if (java.nio.file.Files.size(file) > dev.orchard.app.canvas.CanvasIO.MAX_BYTES) {
-            return false; // the run view's reader says what is wrong with it
+        String text;
+        try {
+            text = InputFiles.readString(file, dev.orchard.app.canvas.CanvasIO.MAX_BYTES);
+        } catch (RefusedInputException | java.nio.charset.CharacterCodingException e) {
+            return false; // not a regular file, too large or not UTF-8: the run view's reader says what is wrong with it
         }
         try {
-            var tree = Specs.tree(java.nio.file.Files.readString(file), file.getFileName().toString());
+            var tree = Specs.tree(text, file.getFileName().toString());
             return tree.isObject() && tree.has("pipeline");
         } catch (RuntimeException e) {
             // not JSON: the canvas's reader says where
-            return java.nio.file.Files.readString(file).contains("\"pipeline\"");
+            return text.contains("\"pipeline\"");
         }
     }
 

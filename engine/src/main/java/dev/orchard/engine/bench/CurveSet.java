@@ -2,12 +2,12 @@ package dev.orchard.engine.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orchard.engine.json.Json;
+import dev.orchard.engine.json.LineReader;
 import dev.orchard.engine.space.ChoiceParam;
 import dev.orchard.engine.space.Param;
 import dev.orchard.engine.space.SearchSpace;
 import dev.orchard.engine.trial.Direction;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +54,7 @@ public final class CurveSet {
 
     public static CurveSet load(Path file) throws IOException {
         var rows = new ArrayList<JsonNode>();
-        try (BufferedReader r = Json.textReader(file)) {
+        try (LineReader r = Json.textReader(file)) {
             String line;
             int n = 0;
             while ((line = r.readLine()) != null) {

@@ -1,13 +1,14 @@
 package dev.orchard.engine.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orchard.engine.json.InputFiles;
 import dev.orchard.engine.json.Json;
+import dev.orchard.engine.json.LineReader;
 import dev.orchard.engine.space.ChoiceParam;
 import dev.orchard.engine.space.Param;
 import dev.orchard.engine.space.SearchSpace;
 import dev.orchard.engine.trial.Direction;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public final class TabularProblem implements Problem {
 
     /** Every table listed in an index file ({@code index.json} format), named {@code benchmark-dataset}. */
     public static List<TabularProblem> loadIndex(Path index) throws IOException {
-        JsonNode entries = Json.WIRE.readTree(index.toFile());
+        JsonNode entries = Json.WIRE.readTree(InputFiles.readString(index, InputFiles.DOCUMENT_MAX));
         var out = new ArrayList<TabularProblem>();
         for (JsonNode e : entries) {
             if (!e.has("space") || !e.has("file")) {
@@ -76,7 +77,7 @@ public final class TabularProblem implements Problem {
         }
         SearchSpace space = SearchSpace.of(params.toArray(Param[]::new));
         var rows = new HashMap<String, double[]>();
-        try (BufferedReader r = Json.textReader(csv)) {
+        try (LineReader r = Json.textReader(csv)) {
             String[] header = r.readLine().split(",");
             int[] paramCol = new int[columns.size()];
             var seedCols = new ArrayList<Integer>();

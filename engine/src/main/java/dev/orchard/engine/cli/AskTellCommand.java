@@ -15,8 +15,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,7 +27,8 @@ import java.util.concurrent.Callable;
                 "  {\"op\":\"best\"} -> {\"trial\":N,\"params\":{...},\"value\":V}",
                 "With --scheduler, intermediate values get a decision (tell a stopped trial \"state\":\"pruned\" with its last value):",
                 "  {\"op\":\"report\",\"trial\":0,\"step\":3,\"value\":0.7} -> {\"decision\":\"continue\"} or {\"decision\":\"stop\",\"reason\":...}",
-                "A bad line is answered {\"error\":...} and the session goes on; end of input ends it."})
+                "A bad line is answered {\"error\":...} and the session goes on; end of input ends it. A line longer than",
+                "1000000 bytes is answered {\"error\":...} and ends the session with exit code 2."})
 final class AskTellCommand implements Callable<Integer> {
     @Option(names = "--space", required = true, paramLabel = "FILE", description = "Search space JSON: {\"params\":[...]}.")
     Path space;
@@ -71,7 +70,7 @@ final class AskTellCommand implements Callable<Integer> {
         var opt = Optimizers.create(optimizer, new OptimizerContext(s, dir, seed));
         var session = new AskTellSession(opt, dir, scheduler(s, dir));
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
-        session.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
+        session.serve(System.in, out, "standard input");
         out.flush();
         return 0;
     }

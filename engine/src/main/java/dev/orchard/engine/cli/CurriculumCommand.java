@@ -9,6 +9,7 @@ import dev.orchard.engine.events.EventBus;
 import dev.orchard.engine.experiment.Orchard;
 import dev.orchard.engine.json.Json;
 import dev.orchard.engine.json.SpecException;
+import dev.orchard.engine.json.Specs;
 import dev.orchard.engine.protocol.CurriculumSession;
 import dev.orchard.engine.protocol.LineServer;
 import dev.orchard.engine.store.Store;
@@ -16,14 +17,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +45,8 @@ final class CurriculumCommand implements Runnable {
                     "  {\"op\":\"update\",\"task\":\"t17\",\"score\":0.8} -> {\"ok\":true}   (scores in [0, 1])",
                     "  {\"op\":\"update_batch\",\"updates\":[{\"task\":...,\"score\":...}]} -> {\"ok\":true,\"count\":N}",
                     "  {\"op\":\"stats\"} -> the metrics",
-                    "A bad line is answered {\"error\":...} and the session goes on. The state is kept in an H2 database after every",
+                    "A bad line is answered {\"error\":...} and the session goes on; a line longer than 10000000 bytes is answered",
+                    "{\"error\":...} and drops the client (on stdin: exit code 2). The state is kept in an H2 database after every",
                     "update; serving the same --name with the same tasks and options again continues it."})
     static final class Serve implements Callable<Integer> {
         @Option(names = "--algorithm", required = true, paramLabel = "NAME", description = "learning_progress or difficulty_bins.")
@@ -80,6 +79,14 @@ final class CurriculumCommand implements Runnable {
         @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS", description = "Address to bind with --port (default ${DEFAULT-VALUE}; no authentication).")
         String host;
 
+        @Option(names = "--max-clients", defaultValue = "64", paramLabel = "N", description = "With --port: clients served at once "
+                + "(default ${DEFAULT-VALUE}); one more is answered {\"error\":...} and closed.")
+        int maxClients;
+
+        @Option(names = "--idle-timeout", defaultValue = "600", paramLabel = "SECONDS", description = "With --port: close a client that sends "
+                + "nothing for this long, so idle ones cannot hold the --max-clients places (default ${DEFAULT-VALUE}; 0: never).")
+        long idleTimeout;
+
         @Option(names = "--name", paramLabel = "NAME", description = "Name the state is kept under (default: the tasks file's name).")
         String name;
 
@@ -108,11 +115,11 @@ final class CurriculumCommand implements Runnable {
                 var session = new CurriculumSession(shared);
                 PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
                 if (port == null) {
-                    session.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
+                    session.serve(System.in, out, "standard input");
                     out.flush();
                     return 0;
                 }
-                try (LineServer server = new LineServer(InetAddress.getByName(host), port, session::handle)) {
+                try (LineServer server = new LineServer(InetAddress.getByName(host), port, session, limits())) {
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                         try {
                             server.close();
@@ -136,16 +143,21 @@ final class CurriculumCommand implements Runnable {
             }
         }
 
+        /** The TCP server's limits the options describe; a bad one is an error naming the option. */
+        private LineServer.Limits limits() {
+            if (maxClients < 1) {
+                throw new CommandLine.ParameterException(cmd.commandLine(), "--max-clients: must be at least 1, got " + maxClients);
+            }
+            if (idleTimeout < 0 || idleTimeout > Integer.MAX_VALUE / 1000) {
+                throw new CommandLine.ParameterException(cmd.commandLine(), "--idle-timeout: must be between 0 (never) and "
+                        + Integer.MAX_VALUE / 1000 + " seconds, got " + idleTimeout);
+            }
+            return new LineServer.Limits(maxClients, Duration.ofSeconds(idleTimeout));
+        }
+
         /** The curriculum spec the options and the tasks file describe; errors name the file and JSON path, or the option. */
         private JsonNode specTree() {
-            String text;
-            try {
-                text = Files.readString(tasks);
-            } catch (NoSuchFileException e) {
-                throw new SpecException(tasks.toString(), 0, 0, "", "no such file", e);
-            } catch (java.io.IOException e) {
-                throw new SpecException(tasks.toString(), 0, 0, "", "cannot read: " + e.getMessage(), e);
-            }
+            String text = Specs.readText(tasks);
             CurriculumSpecs.readTasks(text, tasks.toString());
             if (!CurriculumSpec.ALGORITHMS.contains(algorithm)) {
                 throw new CommandLine.ParameterException(cmd.commandLine(), "--algorithm: unknown algorithm '" + algorithm

@@ -3,6 +3,7 @@ package dev.orchard.engine.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orchard.engine.experiment.Orchard;
 import dev.orchard.engine.json.Json;
+import dev.orchard.engine.json.LineReader;
 import dev.orchard.engine.predict.Baselines;
 import dev.orchard.engine.predict.CurveDataException;
 import dev.orchard.engine.predict.CurveGrid;
@@ -174,24 +175,25 @@ final class CurvesCommand implements Runnable {
             var fields = CurveModelFiles.fields(mf);
             Map<String, JsonNode> seen = new LinkedHashMap<>();
             if (observed != null) {
-                int n = 0;
-                for (String line : Files.readAllLines(observed)) {
-                    n++;
-                    if (!line.isBlank()) {
-                        JsonNode o = Json.WIRE.readTree(line);
-                        if (!o.path("id").isValueNode()) {
-                            throw new CurveDataException(observed + ":" + n + ": field 'id' is missing (it names the configuration the curve belongs to)");
+                try (LineReader r = Json.textReader(observed)) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        if (!line.isBlank()) {
+                            JsonNode o = Json.WIRE.readTree(line);
+                            if (!o.path("id").isValueNode()) {
+                                throw new CurveDataException(observed + ":" + r.lineNumber()
+                                        + ": field 'id' is missing (it names the configuration the curve belongs to)");
+                            }
+                            seen.put(o.get("id").asText(), o);
                         }
-                        seen.put(o.get("id").asText(), o);
                     }
                 }
             }
             int count = 0;
-            try (VaeCurveModel m = CurveModelFiles.load(model); BufferedWriter w = Files.newBufferedWriter(out)) {
+            try (VaeCurveModel m = CurveModelFiles.load(model); LineReader r = Json.textReader(configs);
+                 BufferedWriter w = Files.newBufferedWriter(out)) {
                 Prepared p = m.prepared();
-                int n = 0;
-                for (String line : Files.readAllLines(configs)) {
-                    n++;
+                for (String line; (line = r.readLine()) != null; ) {
+                    long n = r.lineNumber();
                     if (line.isBlank()) {
                         continue;
                     }

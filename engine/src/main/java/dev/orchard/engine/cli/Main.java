@@ -1,5 +1,6 @@
 package dev.orchard.engine.cli;
 
+import dev.orchard.engine.json.RefusedInputException;
 import dev.orchard.engine.json.SpecException;
 import dev.orchard.engine.store.StoreException;
 import dev.orchard.engine.store.StoreLockedException;
@@ -52,7 +53,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             PrintWriter err = line.getErr();
-            if (ex instanceof SpecException) {
+            if (ex instanceof SpecException || ex instanceof RefusedInputException) {
                 err.println("orchard: " + ex.getMessage());
                 return BAD_INPUT;
             }

@@ -121,13 +121,12 @@ public final class Json {
                 java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList()));
     }
 
-    /** A UTF-8 text file to read line by line, unpacked on the fly when its name ends in {@code .gz} (data sets, curves). */
-    public static java.io.BufferedReader textReader(java.nio.file.Path p) throws java.io.IOException {
-        java.io.InputStream in = java.nio.file.Files.newInputStream(p);
-        if (p.toString().endsWith(".gz")) {
-            in = new java.util.zip.GZIPInputStream(in, 1 << 16);
-        }
-        return new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+    /**
+     * A UTF-8 data file to read line by line (data sets, curves, tables), unpacked on the fly when its name ends in
+     * {@code .gz}; bounded by {@link InputFiles#DATA_MAX} packed and unpacked and {@link InputFiles#DATA_LINE_MAX} a line.
+     */
+    public static LineReader textReader(java.nio.file.Path p) throws IOException {
+        return InputFiles.lines(p, InputFiles.DATA_MAX, InputFiles.DATA_LINE_MAX);
     }
 
     public static ObjectNode object() {

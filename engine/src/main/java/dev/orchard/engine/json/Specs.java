@@ -21,7 +21,6 @@ import dev.orchard.engine.space.SearchSpace;
 import dev.orchard.engine.space.SpaceException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -255,15 +254,15 @@ public final class Specs {
         return new SpecException(source, 0, 0, path, problem, null);
     }
 
+    /** A spec or export file's text: a regular file of at most {@link InputFiles#DOCUMENT_MAX} bytes of UTF-8. */
     public static String readText(Path file) {
         try {
-            if (Files.size(file) > 50L * 1024 * 1024) {
-                throw new SpecException(file.toString(), 0, 0, "", "larger than 50 MB; not a spec file", null);
-            }
-            return Files.readString(file);
+            return InputFiles.readString(file, InputFiles.DOCUMENT_MAX);
+        } catch (RefusedInputException e) {
+            throw new SpecException(file.toString(), 0, 0, "", e.problem(), e);
         } catch (NoSuchFileException e) {
             throw new SpecException(file.toString(), 0, 0, "", "no such file", e);
-        } catch (java.nio.charset.MalformedInputException e) {
+        } catch (java.nio.charset.CharacterCodingException e) {
             throw new SpecException(file.toString(), 0, 0, "", "not UTF-8 text", e);
         } catch (IOException e) {
             throw new SpecException(file.toString(), 0, 0, "", "cannot read: " + e.getMessage(), e);

@@ -4,7 +4,9 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.orchard.engine.json.InputFiles;
 import dev.orchard.engine.json.Json;
+import dev.orchard.engine.json.RefusedInputException;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -108,10 +110,10 @@ public final class CurveModelFiles {
 
     public static Manifest manifest(Path dir) throws IOException {
         Path file = dir.resolve(MANIFEST);
-        if (!Files.isRegularFile(file)) {
+        if (Files.notExists(file)) {
             throw new CurveDataException(dir + ": not a curve model directory (no " + MANIFEST + ")");
         }
-        var tree = Json.SPEC.readTree(Files.readString(file));
+        var tree = Json.SPEC.readTree(InputFiles.readString(file, InputFiles.DOCUMENT_MAX));
         if (!FORMAT.equals(tree.path("format").asText())) {
             throw new CurveDataException(file + ": field 'format' is '" + tree.path("format").asText() + "', expected '" + FORMAT + "'");
         }
@@ -150,7 +152,7 @@ public final class CurveModelFiles {
         try {
             mf = manifest(dir);
         } catch (IOException e) {
-            throw new CurveDataException(dir.resolve(MANIFEST) + ": " + e.getMessage());
+            throw new CurveDataException(e instanceof RefusedInputException ? e.getMessage() : dir.resolve(MANIFEST) + ": " + e.getMessage());
         }
         if (mf.members() == null || mf.members().isEmpty()) {
             throw new CurveDataException(dir.resolve(MANIFEST) + ": field 'members' lists no parameter files");
@@ -214,7 +216,7 @@ public final class CurveModelFiles {
                 }
                 CurveNet net = VaeCurveModel.net(prepared, mf.hyper());
                 net.initialize(manager, DataType.FLOAT32, net.inputShapes(1));
-                try (var in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
+                try (var in = new DataInputStream(new BufferedInputStream(InputFiles.open(f, InputFiles.DATA_MAX)))) {
                     net.loadParameters(manager, in);
                 } catch (MalformedModelException | RuntimeException e) {
                     throw new CurveDataException(f + ": parameters do not fit the network the manifest describes (" + e.getMessage() + ")");
@@ -229,8 +231,13 @@ public final class CurveModelFiles {
     }
 
     static String sha256(Path f) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+        try (var in = InputFiles.open(f, InputFiles.DATA_MAX)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -2,10 +2,10 @@ package dev.orchard.engine.predict;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orchard.engine.json.Json;
+import dev.orchard.engine.json.LineReader;
 import dev.orchard.engine.trial.MetricPoint;
 import dev.orchard.engine.trial.Trial;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ public final class CurveRuns {
 
     public static List<CurveRun> readJsonLines(Path file, Fields fields) throws IOException {
         var runs = new ArrayList<CurveRun>();
-        try (BufferedReader r = Json.textReader(file)) {
+        try (LineReader r = Json.textReader(file)) {
             String line;
             int n = 0;
             while ((line = r.readLine()) != null) {

@@ -46,13 +46,21 @@ public final class AskTellSession extends JsonLinesSession {
     private int bestTrial = -1;
     private double bestValue;
 
+    /** The longest request line read by default, in bytes: a tell or report is a few hundred. */
+    public static final int MAX_LINE = 1_000_000;
+
     public AskTellSession(Optimizer optimizer, Direction direction) {
         this(optimizer, direction, Optional.empty());
     }
 
     /** A session whose {@code report}s are decided by {@code scheduler} (one that stops trials; it is never asked to launch). */
     public AskTellSession(Optimizer optimizer, Direction direction, Optional<Scheduler> scheduler) {
-        super(1_000_000, java.util.List.of("ask", "tell", "best", "report"));
+        this(optimizer, direction, scheduler, MAX_LINE);
+    }
+
+    /** As above, reading request lines of at most {@code maxLine} bytes. */
+    public AskTellSession(Optimizer optimizer, Direction direction, Optional<Scheduler> scheduler, int maxLine) {
+        super(maxLine, java.util.List.of("ask", "tell", "best", "report"));
         this.optimizer = optimizer;
         this.direction = direction;
         this.scheduler = scheduler;

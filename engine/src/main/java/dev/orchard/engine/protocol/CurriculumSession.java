@@ -26,8 +26,16 @@ import java.util.Optional;
 public final class CurriculumSession extends JsonLinesSession {
     private final Curriculum curriculum;
 
+    /** The longest request line read by default, in bytes: room for an update_batch of some 100 000 updates. */
+    public static final int MAX_LINE = 10_000_000;
+
     public CurriculumSession(Curriculum curriculum) {
-        super(10_000_000, List.of("sample", "update", "update_batch", "stats"));
+        this(curriculum, MAX_LINE);
+    }
+
+    /** A session reading request lines of at most {@code maxLine} bytes. */
+    public CurriculumSession(Curriculum curriculum, int maxLine) {
+        super(maxLine, List.of("sample", "update", "update_batch", "stats"));
         this.curriculum = curriculum;
     }
 

@@ -3,9 +3,11 @@ package dev.orchard.engine.protocol;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orchard.engine.json.Json;
+import dev.orchard.engine.json.LineReader;
+import dev.orchard.engine.json.RefusedInputException;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,9 @@ import java.util.Optional;
 
 /**
  * A JSON-lines protocol: one request object a line, named by its {@code "op"}, one answer a line. A bad line gets
- * {@code {"error":"..."}} and changes nothing; the session goes on. Subclasses answer the ops.
+ * {@code {"error":"..."}} and changes nothing; the session goes on. A line longer than the session's limit is the
+ * exception: it is answered with an error and the client is dropped, since the rest of it cannot be told from the next
+ * request without reading it all. Subclasses answer the ops.
  */
 public abstract class JsonLinesSession {
     private final int maxLine;
@@ -31,16 +35,35 @@ public abstract class JsonLinesSession {
         this.ops = List.copyOf(ops);
     }
 
-    /** Serves until end of input; each answer is flushed at once so a client can wait for it. */
-    public void serve(BufferedReader in, PrintStream out) throws IOException {
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (line.isBlank()) {
-                continue;
+    /**
+     * Serves until end of input; each answer is flushed at once so a client can wait for it. A line longer than
+     * {@link #maxLine()} bytes is answered with {@link #refusal} and ends the session with the exception.
+     */
+    public void serve(InputStream in, PrintStream out, String source) throws IOException {
+        LineReader lines = new LineReader(in, maxLine, source);
+        try {
+            for (String line; (line = lines.readLine()) != null; ) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                out.println(handle(line));
+                out.flush();
             }
-            out.println(handle(line));
+        } catch (RefusedInputException e) {
+            out.println(refusal(e));
             out.flush();
+            throw e;
         }
+    }
+
+    /** The most bytes a request line may have: a longer one is refused as soon as the limit is passed, never buffered. */
+    public int maxLine() {
+        return maxLine;
+    }
+
+    /** The answer to a line over the limit, after which the client is dropped. */
+    public static String refusal(RefusedInputException e) {
+        return Json.write(Map.of("error", e.problem() + ", the most a request line may have; the client is dropped"));
     }
 
     /** Answers one request line. */
@@ -69,9 +92,6 @@ public abstract class JsonLinesSession {
     }
 
     private JsonNode request(String line) {
-        if (line.length() > maxLine) {
-            throw new ProtocolException("line longer than " + maxLine + " characters");
-        }
         JsonNode req;
         try {
             req = Json.WIRE.readTree(line);
