@@ -33,12 +33,12 @@ class ExperimentFoldersTest {
                  "space": {"params": [{"name": "x", "type": "uniform", "low": 0, "high": 1}]},
                  "optimizer": "random", "scheduler": {"type": "sync_batch", "batch_size": 1},
                  "objective": {"type": "command", "metric": "loss", "command": ["sh", "-c",
-                   "echo \\"resume-from=[$ORCHARD_RESUME_FROM]\\"; echo mine > \\"$ORCHARD_CHECKPOINT_DIR/state\\"; echo '@orchard {\\"loss\\": 1}'"]},
+                   "echo \\"resume-from=[$ORCHARD_RESUME_FROM]\\"; echo mine > \\"$ORCHARD_CHECKPOINT_DIR/state\\"; echo '@orchard {{\\"loss\\": 1}}'"]},
                  "budget": 1, "seed": 1}
                 """, "spec");
     }
 
-    long runOne(Path db) {
+    long runOne(Path db) throws InterruptedException {
         try (Orchard orchard = Orchard.open(db)) {
             Sweep sweep = orchard.start(spec(), dir);
             assertThat(sweep.await(Duration.ofSeconds(60))).contains(ExperimentStatus.COMPLETED);
@@ -80,7 +80,7 @@ class ExperimentFoldersTest {
         runOne(db);
         var ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:file:" + db.toAbsolutePath());
-        try (Connection c = ds.getConnection()) {
+        try (Connection c = ds.getConnection("orchard", "")) {
             c.createStatement().executeUpdate("UPDATE experiment SET folder_key = NULL");
         }
         try (Orchard orchard = Orchard.open(db)) {
