@@ -222,6 +222,12 @@ public final class Specs {
                     throw err(source, "$.objective.command[" + i + "]", e.getMessage());
                 }
             }
+            try {
+                CommandLine.check(c.command(), name -> CommandLine.BUILTIN_PLACEHOLDERS.contains(name) || space.params().stream()
+                        .anyMatch(p -> p.name().equals(name) && !(p instanceof dev.orchard.engine.space.ChoiceParam ch && !ch.numeric())));
+            } catch (CommandLine.CheckedArgument e) {
+                throw err(source, "$.objective.command[" + e.index() + "]", e.getMessage());
+            }
             if (c.metric().isBlank()) {
                 throw err(source, "$.objective.metric", "must name the reported metric that is the trial's value");
             }
