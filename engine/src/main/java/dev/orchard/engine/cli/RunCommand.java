@@ -53,8 +53,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        boolean export = isExport(specFile);
-        ExperimentSpec spec = read(specFile);
+        Source source = load(specFile);
+        ExperimentSpec spec = source.spec();
         if (budget != null) {
             spec = spec.withBudget(budget);
         }
@@ -63,7 +63,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Specs.validate(spec, specFile.toString());
         Path baseDir = specFile.toAbsolutePath().getParent();
-        if (export) {
+        if (source.export()) {
             // an export is a record from another history: its commands run only once someone has seen and allowed them
             Consent.check(specFile.toString(), spec, baseDir, allowCommands, main.questions);
         }
@@ -130,18 +130,21 @@ final class RunCommand implements Callable<Integer> {
         return s.best().map(Trial::value).map(v -> "best " + Format.number(v)).orElse("best -");
     }
 
-    /** Whether the file is an export (orchard.export/1) rather than a spec. */
-    static boolean isExport(Path file) {
-        return ArchiveJson.isArchive(Specs.tree(Specs.readText(file), file.toString()));
+    /** The spec a file holds, and whether it came in an export (orchard.export/1). */
+    record Source(ExperimentSpec spec, boolean export) {
+    }
+
+    static Source load(Path file) {
+        String text = Specs.readText(file);
+        JsonNode tree = Specs.tree(text, file.toString());
+        if (ArchiveJson.isArchive(tree)) {
+            return new Source(Specs.parse(ArchiveJson.parse(text, file.toString()).experiment().specJson(), file.toString()), true);
+        }
+        return new Source(Specs.parse(text, file.toString()), false);
     }
 
     /** A spec file, or an export file whose embedded spec is run again. */
     static ExperimentSpec read(Path file) {
-        String text = Specs.readText(file);
-        JsonNode tree = Specs.tree(text, file.toString());
-        if (ArchiveJson.isArchive(tree)) {
-            return Specs.parse(ArchiveJson.parse(text, file.toString()).experiment().specJson(), file.toString());
-        }
-        return Specs.parse(text, file.toString());
+        return load(file).spec();
     }
 }
