@@ -83,8 +83,8 @@ public final class CommandLine {
     /**
      * Checks a command's placeholders before anything runs: the shell-script rules of {@link #substituteAll} that do
      * not depend on values (a placeholder as a here-document's delimiter, in a non-POSIX shell's script), and that a
-     * placeholder where only numbers can be substituted names a numeric parameter. Throws {@link
-     * IllegalArgumentException} with the argument's index.
+     * placeholder where only numbers can be substituted names a numeric parameter. Throws {@link CheckedArgument},
+     * which carries the index of the argument.
      */
     public static void check(List<String> args, java.util.function.Predicate<String> numeric) {
         var script = ShellScript.find(args);

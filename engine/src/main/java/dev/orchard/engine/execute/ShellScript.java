@@ -37,7 +37,8 @@ final class ShellScript {
 
     /** Stands for a placeholder in the scanned text; which characters are placeholders is kept apart. */
     private static final char MARK = '\uFFFF';
-    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_.,:/@%+=-]+");
+    /** Values the shell reads as themselves unquoted ({@code =} not first: zsh expands {@code =cmd} to a path). */
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_.,:/@%+-][A-Za-z0-9_.,:/@%+=-]*");
     private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
     /** POSIX shells by program name ({@code bash}, {@code /bin/sh}, {@code zsh5.9}, ...). */
     private static final Pattern POSIX_SHELL = Pattern.compile("(ba|da|z|k|mk|a|ya|po|rba)?sh([0-9][0-9.]*)?");
