@@ -35,7 +35,7 @@ final class ExportCommand implements Callable<Integer> {
                 cmd.commandLine().getOut().print(orchard.exportJson(id));
             } else {
                 orchard.exportTo(id, Path.of(output));
-                cmd.commandLine().getOut().printf("exported experiment %d to %s%n", id, output);
+                cmd.commandLine().getOut().printf("exported experiment %d to %s%n", id, Format.safe(output));
             }
         }
         cmd.commandLine().getOut().flush();

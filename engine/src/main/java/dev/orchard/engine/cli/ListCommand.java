@@ -33,16 +33,12 @@ final class ListCommand implements Callable<Integer> {
                 out.printf("%-5s %-28s %-11s %7s %12s  %s%n", "ID", "NAME", "STATUS", "TRIALS", "BEST", "CREATED");
                 for (ExperimentSummary s : all) {
                     var e = s.experiment();
-                    out.printf("%-5d %-28s %-11s %7d %12s  %s%n", e.id(), truncate(e.name(), 28), e.status().wire(), s.trials(),
+                    out.printf("%-5d %-28s %-11s %7d %12s  %s%n", e.id(), Format.truncate(Format.safe(e.name()), 28), e.status().wire(), s.trials(),
                             Format.number(s.best()), TIME.format(e.createdAt()));
                 }
             }
         }
         out.flush();
         return 0;
-    }
-
-    static String truncate(String s, int n) {
-        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
     }
 }

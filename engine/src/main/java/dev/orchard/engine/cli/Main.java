@@ -24,6 +24,17 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Who answers the CLI's questions: the terminal, or a test. */
+    final Questions questions;
+
+    Main() {
+        this(Questions.TERMINAL);
+    }
+
+    Main(Questions questions) {
+        this.questions = questions;
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -35,12 +46,17 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (the CLI tests call this). */
     public static int execute(String... args) {
-        return commandLine().execute(args);
+        return commandLine(Questions.TERMINAL).execute(args);
     }
 
     /** Runs a command line with its output and errors going to the given writers. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = commandLine();
+        return execute(Questions.TERMINAL, out, err, args);
+    }
+
+    /** {@link #execute(PrintWriter, PrintWriter, String...)} with its questions answered by {@code questions}. */
+    static int execute(Questions questions, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine(questions);
         cl.setOut(out);
         cl.setErr(err);
         int code = cl.execute(args);
@@ -49,29 +65,41 @@ public final class Main implements Runnable {
         return code;
     }
 
-    static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+    static CommandLine commandLine(Questions questions) {
+        CommandLine cl = new CommandLine(new Main(questions));
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             PrintWriter err = line.getErr();
+            if (ex instanceof Consent.Refused r) {
+                err.println("orchard: " + message(ex));
+                return r.declined ? FAILED : BAD_INPUT;
+            }
             if (ex instanceof SpecException || ex instanceof RefusedInputException) {
-                err.println("orchard: " + ex.getMessage());
+                err.println("orchard: " + message(ex));
                 return BAD_INPUT;
             }
             if (ex instanceof StoreLockedException) {
-                err.println("orchard: " + ex.getMessage());
+                err.println("orchard: " + message(ex));
                 return LOCKED;
             }
             if (ex instanceof StoreException || ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
                     || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
-                err.println("orchard: " + ex.getMessage());
+                err.println("orchard: " + message(ex));
                 return ex instanceof IllegalArgumentException ? BAD_INPUT : FAILED;
             }
-            err.println("orchard: unexpected error: " + ex);
+            err.println("orchard: unexpected error: " + Format.safeLines(String.valueOf(ex)));
             ex.printStackTrace(err);
             return FAILED;
         });
         return cl;
     }
+
+    /** An error's message as printed: terminal-safe, and cut short when something put a whole file into it. */
+    static String message(Throwable ex) {
+        String m = Format.safeLines(String.valueOf(ex.getMessage()));
+        return m.length() <= MAX_MESSAGE ? m : m.substring(0, MAX_MESSAGE) + "… (" + (m.length() - MAX_MESSAGE) + " more characters)";
+    }
+
+    private static final int MAX_MESSAGE = 8_000;
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override

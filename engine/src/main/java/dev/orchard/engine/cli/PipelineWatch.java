@@ -27,8 +27,9 @@ final class PipelineWatch {
     static ExperimentStatus watch(Orchard orchard, PipelineExperiment p, boolean quiet) throws Exception {
         AutoCloseable sub = orchard.events().subscribe(e -> {
             if (!quiet && e instanceof EngineEvent.StageEvent s && s.experimentId() == p.experimentId() && SHOWN.contains(s.kind())) {
-                System.err.printf("  %-10s %s%s%s%n", s.kind(), s.stage().isEmpty() ? "(pipeline)" : s.stage(),
-                        s.iteration().isEmpty() ? "" : " [" + s.iteration() + "]", s.message().isEmpty() ? "" : ": " + s.message());
+                System.err.printf("  %-10s %s%s%s%n", s.kind(), s.stage().isEmpty() ? "(pipeline)" : Format.safe(s.stage()),
+                        s.iteration().isEmpty() ? "" : " [" + Format.safe(s.iteration()) + "]",
+                        s.message().isEmpty() ? "" : ": " + Format.safe(s.message()));
             }
         });
         Thread hook = new Thread(() -> {
@@ -55,11 +56,11 @@ final class PipelineWatch {
     static int summary(Orchard orchard, PipelineExperiment p, ExperimentStatus status, PrintWriter out) {
         orchard.flush();
         ExperimentRecord rec = orchard.experiment(p.experimentId()).orElseThrow();
-        out.printf("experiment %d '%s' (pipeline) %s%s%n", p.experimentId(), p.name(), status.wire(),
-                rec.message().map(m -> ": " + m).orElse(""));
+        out.printf("experiment %d '%s' (pipeline) %s%s%n", p.experimentId(), Format.safe(p.name()), status.wire(),
+                rec.message().map(m -> ": " + Format.safe(m)).orElse(""));
         for (ExperimentRecord c : orchard.children(p.experimentId())) {
             var s = orchard.summary(c.id()).orElseThrow();
-            out.printf("  %d %-40s %-10s %d trials%s%n", c.id(), c.name(), c.status().wire(), s.trials(),
+            out.printf("  %d %-40s %-10s %d trials%s%n", c.id(), Format.safe(c.name()), c.status().wire(), s.trials(),
                     s.best().isPresent() ? ", best " + Format.number(s.best().getAsDouble()) : "");
         }
         p.output().ifPresent(o -> {
@@ -69,7 +70,7 @@ final class PipelineWatch {
             } catch (RuntimeException e) {
                 json = String.valueOf(o);
             }
-            out.println("output " + (json.length() > 2000 ? json.substring(0, 2000) + "…" : json));
+            out.println("output " + Format.truncate(Format.safe(json), 2000));
         });
         out.printf("database %s.mv.db%n", orchard.database());
         out.flush();

@@ -20,7 +20,7 @@ final class ProgressLine {
 
     ProgressLine(PrintStream out, String label, int total, boolean terminal) {
         this.out = out;
-        this.label = label;
+        this.label = Format.truncate(Format.safe(label), 60);
         this.total = Math.max(1, total);
         this.terminal = terminal;
     }

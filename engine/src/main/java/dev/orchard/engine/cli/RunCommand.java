@@ -41,12 +41,20 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
+    @Option(names = "--allow-commands", description = {"Run the commands of an export file's spec without asking.",
+            "Without it they are shown and asked about on a terminal, and refused where nobody can be asked."})
+    boolean allowCommands;
+
+    @CommandLine.ParentCommand
+    Main main;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
     @Override
     public Integer call() throws Exception {
-        ExperimentSpec spec = read(specFile);
+        Source source = load(specFile);
+        ExperimentSpec spec = source.spec();
         if (budget != null) {
             spec = spec.withBudget(budget);
         }
@@ -55,6 +63,10 @@ final class RunCommand implements Callable<Integer> {
         }
         Specs.validate(spec, specFile.toString());
         Path baseDir = specFile.toAbsolutePath().getParent();
+        if (source.export()) {
+            // an export is a record from another history: its commands run only once someone has seen and allowed them
+            Consent.check(specFile.toString(), spec, baseDir, allowCommands, main.questions);
+        }
         try (Orchard orchard = db.open()) {
             if (spec.isPipeline()) {
                 return PipelineWatch.run(orchard, orchard.startPipeline(spec, baseDir), quiet, cmd.commandLine().getOut());
@@ -104,7 +116,7 @@ final class RunCommand implements Callable<Integer> {
             progress.finish(sweep.finishedTrials(), bestText(sweep));
         }
         ExperimentSummary s = orchard.summary(sweep.experimentId()).orElseThrow();
-        out.printf("experiment %d '%s' %s: %d trials (%d completed, %d failed)%n", sweep.experimentId(), sweep.name(),
+        out.printf("experiment %d '%s' %s: %d trials (%d completed, %d failed)%n", sweep.experimentId(), Format.safe(sweep.name()),
                 status.wire(), s.trials(), s.completed(), s.failed());
         sweep.best().ifPresentOrElse(
                 b -> out.printf("best value %s at trial %d: %s%n", Format.number(b.value()), b.number(), Format.params(b.params())),
@@ -118,13 +130,21 @@ final class RunCommand implements Callable<Integer> {
         return s.best().map(Trial::value).map(v -> "best " + Format.number(v)).orElse("best -");
     }
 
-    /** A spec file, or an export file whose embedded spec is run again. */
-    static ExperimentSpec read(Path file) {
+    /** The spec a file holds, and whether it came in an export (orchard.export/1). */
+    record Source(ExperimentSpec spec, boolean export) {
+    }
+
+    static Source load(Path file) {
         String text = Specs.readText(file);
         JsonNode tree = Specs.tree(text, file.toString());
         if (ArchiveJson.isArchive(tree)) {
-            return Specs.parse(ArchiveJson.parse(text, file.toString()).experiment().specJson(), file.toString());
+            return new Source(Specs.parse(ArchiveJson.parse(text, file.toString()).experiment().specJson(), file.toString()), true);
         }
-        return Specs.parse(text, file.toString());
+        return new Source(Specs.parse(text, file.toString()), false);
+    }
+
+    /** A spec file, or an export file whose embedded spec is run again. */
+    static ExperimentSpec read(Path file) {
+        return load(file).spec();
     }
 }

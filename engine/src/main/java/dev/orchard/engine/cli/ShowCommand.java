@@ -40,13 +40,13 @@ final class ShowCommand implements Callable<Integer> {
             ExperimentSummary s = orchard.summary(id).orElseThrow(() -> new IllegalArgumentException("no experiment with id " + id
                     + " in " + orchard.database() + ".mv.db (see orchard list)"));
             var e = s.experiment();
-            out.printf("experiment %d  %s%n", e.id(), e.name());
-            out.printf("  kind %s, %s, status %s%s%n", e.kind(), e.direction().wire(), e.status().wire(),
-                    e.message().map(m -> " (" + m + ")").orElse(""));
+            out.printf("experiment %d  %s%n", e.id(), Format.safe(e.name()));
+            out.printf("  kind %s, %s, status %s%s%n", Format.safe(e.kind()), e.direction().wire(), e.status().wire(),
+                    e.message().map(m -> " (" + Format.safe(m) + ")").orElse(""));
             out.printf("  created %s, updated %s%n", e.createdAt(), e.updatedAt());
             out.printf("  trials %d: %d completed, %d failed; best %s%n", s.trials(), s.completed(), s.failed(), Format.number(s.best()));
             if (printSpec) {
-                out.println(e.specJson().strip());
+                out.println(Format.safeLines(e.specJson().strip()));
             }
             List<Trial> trials = orchard.trials(id);
             if (!trials.isEmpty()) {
@@ -54,7 +54,7 @@ final class ShowCommand implements Callable<Integer> {
                 int n = limit < 0 ? trials.size() : Math.min(limit, trials.size());
                 for (Trial t : trials.subList(0, n)) {
                     out.printf("%6d %-10s %14s  %s%s%n", t.number(), t.state().wire(), Format.number(t.value()), Format.params(t.params()),
-                            t.error().map(err -> "  [" + ListCommand.truncate(err.lines().findFirst().orElse(""), 80) + "]").orElse(""));
+                            t.error().map(err -> "  [" + Format.truncate(Format.safe(err.lines().findFirst().orElse("")), 80) + "]").orElse(""));
                 }
                 if (n < trials.size()) {
                     out.printf("  … %d more (--trials -1 shows all)%n", trials.size() - n);
@@ -70,7 +70,7 @@ final class ShowCommand implements Callable<Integer> {
                         int last = p.x().length - 1;
                         out.printf("%6d %10d %7d %12s %14s  [%s, %s]   (%s)%n", p.trial(), p.observedStep(), p.observedPoints(),
                                 Format.number(p.x()[last]), Format.number(p.mean()[last]), Format.number(p.lower()[last]),
-                                Format.number(p.upper()[last]), p.model());
+                                Format.number(p.upper()[last]), Format.safe(p.model()));
                     }
                 }
             }

@@ -28,14 +28,14 @@ final class ValidateCommand implements Callable<Integer> {
                 if (s.isPipeline()) {
                     var p = dev.orchard.engine.experiment.PipelineExperiments.build(s, java.util.Optional.of(
                             f.toAbsolutePath().getParent()));
-                    cmd.commandLine().getOut().printf("%s: ok (%s: pipeline of %d stages: %s)%n", f, s.name(), p.graph().nodes().size(),
-                            String.join(" → ", p.graph().order().stream().map(n -> n.name()).toList()));
+                    cmd.commandLine().getOut().printf("%s: ok (%s: pipeline of %d stages: %s)%n", Format.safe(f.toString()), Format.safe(s.name()),
+                            p.graph().nodes().size(), Format.safe(String.join(" → ", p.graph().order().stream().map(n -> n.name()).toList())));
                     continue;
                 }
-                cmd.commandLine().getOut().printf("%s: ok (%s: %d parameters, optimizer %s, %d trials)%n", f, s.name(),
+                cmd.commandLine().getOut().printf("%s: ok (%s: %d parameters, optimizer %s, %d trials)%n", Format.safe(f.toString()), Format.safe(s.name()),
                         s.space().dimension(), s.optimizer().name(), s.budget());
             } catch (SpecException e) {
-                cmd.commandLine().getErr().println(e.getMessage());
+                cmd.commandLine().getErr().println(Main.message(e));
                 bad++;
             }
         }

@@ -140,14 +140,14 @@ public final class Orchard implements AutoCloseable {
 
     /** Starts a sweep of a spec; relative paths in it (a command's workdir) resolve against {@code baseDir}. */
     public Sweep start(ExperimentSpec spec, Path baseDir) {
-        Specs.validate(spec, spec.name());
+        Specs.validate(spec, Specs.label(spec));
         Path base = baseDir.toAbsolutePath().normalize();
         return start(spec, Optional.of(base), Runners.forSpec(spec.objective(), base, dataDir));
     }
 
     /** Starts a sweep whose trials run a Java objective in-process (the spec's own objective is recorded, not run). */
     public Sweep start(ExperimentSpec spec, Objective objective) {
-        Specs.validateRun(spec, spec.name() == null ? "experiment" : spec.name());
+        Specs.validateRun(spec, Specs.label(spec));
         return start(spec, Optional.empty(), new InProcessRunner(objective));
     }
 
@@ -156,7 +156,7 @@ public final class Orchard implements AutoCloseable {
      * sweep started this way is resumed with {@link #resume(long, Objective)}, which builds the spec's scheduler.
      */
     public Sweep start(ExperimentSpec spec, Objective objective, Scheduler scheduler) {
-        Specs.validateRun(spec, spec.name() == null ? "experiment" : spec.name());
+        Specs.validateRun(spec, Specs.label(spec));
         return start(spec, Optional.empty(), new InProcessRunner(objective), scheduler);
     }
 
@@ -319,6 +319,9 @@ public final class Orchard implements AutoCloseable {
         if (!rec.kind().equals("sweep")) {
             throw new IllegalArgumentException("experiment " + id + " is a " + rec.kind() + ", not a sweep");
         }
+        if (store.imported(id)) {
+            throw new IllegalStateException(Imports.notResumable(rec, store.trials(id)));
+        }
         if (sweeps.stream().anyMatch(s -> s.experimentId() == id)) {
             throw new IllegalStateException("experiment " + id + " is running in this process already");
         }
@@ -400,7 +403,7 @@ public final class Orchard implements AutoCloseable {
      * {@code baseDir}. Problems of the pipeline are reported before anything is stored.
      */
     public PipelineExperiment startPipeline(ExperimentSpec spec, Path baseDir) {
-        Specs.validate(spec, spec.name());
+        Specs.validate(spec, Specs.label(spec));
         Path base = baseDir.toAbsolutePath().normalize();
         dev.orchard.engine.pipeline.Pipeline p = PipelineExperiments.build(spec, Optional.of(base));
         long id = store.createExperiment(Optional.empty(), spec.name(), "pipeline", spec.direction(), Specs.write(spec),
@@ -440,6 +443,9 @@ public final class Orchard implements AutoCloseable {
         ExperimentRecord rec = store.experiment(id).orElseThrow(() -> new IllegalArgumentException("no experiment with id " + id));
         if (!rec.kind().equals("pipeline")) {
             throw new IllegalArgumentException("experiment " + id + " is a " + rec.kind() + ", not a pipeline");
+        }
+        if (store.imported(id)) {
+            throw new IllegalStateException(Imports.notResumable(rec, store.trials(id)));
         }
         if (pipelines.stream().anyMatch(p -> p.experimentId() == id)) {
             throw new IllegalStateException("experiment " + id + " is running in this process already");

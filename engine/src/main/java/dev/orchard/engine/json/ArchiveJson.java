@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchard.engine.experiment.ExperimentSpec;
+import dev.orchard.engine.space.SearchSpace;
+import dev.orchard.engine.space.SpaceException;
+import dev.orchard.engine.store.Columns;
 import dev.orchard.engine.store.ExperimentArchive;
 import dev.orchard.engine.store.ExperimentRecord;
 import dev.orchard.engine.trial.ExperimentStatus;
@@ -88,7 +91,17 @@ public final class ArchiveJson {
         return parse(Specs.readText(file), source);
     }
 
-    /** Parses and checks an export; every problem names its JSON path. Nothing is stored by reading. */
+    /** The start of the error given to a trial, and of the message given to an experiment, that was not final in the file. */
+    public static final String IMPORTED_WHILE = "imported while ";
+
+    /**
+     * Parses and checks an export; every problem names its JSON path, and nothing is stored by reading. Every trial's
+     * parameters must be a configuration of the experiment's own space (each active parameter present and in range,
+     * inactive conditional ones absent, nothing else), and every text must fit what the history keeps
+     * ({@link Columns}). Trials that were pending, running or paused in the file, and an experiment that had not ended,
+     * are stored as stopped with a message saying so: their processes and checkpoints stayed where they ran, so they
+     * can never continue here.
+     */
     public static ExperimentArchive parse(String text, String source) {
         JsonNode root = Specs.tree(text, source);
         if (!isArchive(root)) {
@@ -103,18 +116,27 @@ public final class ArchiveJson {
             String inner = x.path().isEmpty() ? "" : x.path().substring(1);
             throw new SpecException(source, 0, 0, "$.experiment.spec" + inner, x.problem(), x);
         }
-        String name = text(ex, "name", source, "$.experiment.name");
-        String kind = ex.path("kind").asText("sweep");
+        String name = bounded(text(ex, "name", source, "$.experiment.name"), Columns.NAME, source, "$.experiment.name");
+        String kind = kind(ex, spec, source);
         ExperimentStatus status = parseEnum(() -> ExperimentStatus.parse(ex.path("status").asText("completed")), source, "$.experiment.status",
-                "unknown status '" + ex.path("status").asText() + "'");
+                "unknown status '" + Columns.preview(ex.path("status").asText()) + "'");
+        Optional<String> message = optionalText(ex, "message", Columns.MESSAGE, source, "$.experiment.message");
+        if (status != ExperimentStatus.COMPLETED && status != ExperimentStatus.STOPPED && status != ExperimentStatus.FAILED) {
+            message = Optional.of(IMPORTED_WHILE + status.wire() + message.map(m -> " (" + Columns.preview(m) + ")").orElse("")
+                    + ": it cannot continue here, its trials' processes and checkpoints stayed where it ran; stored as stopped");
+            status = ExperimentStatus.STOPPED;
+        }
         Instant created = instant(ex.path("created_at"), source, "$.experiment.created_at").orElse(Instant.now());
         ExperimentRecord record = new ExperimentRecord(ex.path("id").asLong(0), Optional.empty(), name, kind,
-                spec.direction(), Specs.write(spec), Optional.empty(), status,
-                Optional.ofNullable(ex.path("message").isTextual() ? ex.get("message").asText() : null), created, created);
+                spec.direction(), Specs.write(spec), Optional.empty(), status, message, created, created);
 
         JsonNode trialsNode = root.get("trials");
         if (trialsNode == null || !trialsNode.isArray()) {
             throw Specs.err(source, "$.trials", "missing or not a list");
+        }
+        if (spec.isPipeline() && !trialsNode.isEmpty()) {
+            throw Specs.err(source, "$.trials", "a pipeline experiment has no trials of its own (they belong to its sweeps,"
+                    + " which are exported one by one)");
         }
         var trials = new ArrayList<Trial>();
         var metrics = new ArrayList<MetricPoint>();
@@ -135,8 +157,9 @@ public final class ArchiveJson {
             }
             JsonNode params = object(t, "params", source, at + ".params");
             Map<String, Object> p = Json.readMap(params.toString());
+            checkParams(p, spec.space(), source, at + ".params", number);
             TrialState state = parseEnum(() -> TrialState.parse(t.path("state").asText("")), source, at + ".state",
-                    "unknown trial state '" + t.path("state").asText() + "'");
+                    "unknown trial state '" + Columns.preview(t.path("state").asText()) + "'");
             OptionalDouble value = OptionalDouble.empty();
             if (t.hasNonNull("value")) {
                 if (!t.get("value").isNumber() || !Double.isFinite(t.get("value").asDouble())) {
@@ -144,8 +167,17 @@ public final class ArchiveJson {
                 }
                 value = OptionalDouble.of(t.get("value").asDouble());
             }
-            long lastStep = t.path("last_step").asLong(-1);
-            Optional<String> error = t.hasNonNull("error") ? Optional.of(t.get("error").asText()) : Optional.empty();
+            JsonNode step = t.path("last_step");
+            if (!step.isMissingNode() && !step.isNull() && (!step.isIntegralNumber() || !step.canConvertToLong() || step.asLong() < -1)) {
+                throw Specs.err(source, at + ".last_step", "expected an integer step (-1 for none)");
+            }
+            long lastStep = step.asLong(-1);
+            Optional<String> error = optionalText(t, "error", Columns.ERROR, source, at + ".error");
+            if (!state.finished()) {
+                error = Optional.of(IMPORTED_WHILE + state.wire() + ": its process and checkpoint stayed where it ran, so it can"
+                        + " never continue here" + error.map(e -> "; before: " + e).orElse(""));
+                state = TrialState.STOPPED;
+            }
             Instant started = instant(t.path("started_at"), source, at + ".started_at").orElse(created);
             Optional<Instant> finished = instant(t.path("finished_at"), source, at + ".finished_at");
             trials.add(new Trial(0, number, p, state, value, lastStep, error, started, finished));
@@ -156,14 +188,19 @@ public final class ArchiveJson {
             var it = ms.fields();
             while (it.hasNext()) {
                 var f = it.next();
-                String mAt = at + ".metrics." + f.getKey();
+                String mAt = at + ".metrics." + Columns.preview(f.getKey());
+                if (f.getKey().isBlank()) {
+                    throw Specs.err(source, mAt, "a metric needs a name");
+                }
+                bounded(f.getKey(), Columns.NAME, source, mAt);
                 if (!f.getValue().isArray()) {
                     throw Specs.err(source, mAt, "expected a list of [step, value, wall_ms]");
                 }
                 for (int k = 0; k < f.getValue().size(); k++) {
                     JsonNode pt = f.getValue().get(k);
-                    if (!pt.isArray() || pt.size() != 3 || !pt.get(0).isIntegralNumber() || !pt.get(1).isNumber()
-                            || !Double.isFinite(pt.get(1).asDouble()) || !pt.get(2).isIntegralNumber()) {
+                    if (!pt.isArray() || pt.size() != 3 || !pt.get(0).isIntegralNumber() || !pt.get(0).canConvertToLong()
+                            || !pt.get(1).isNumber() || !Double.isFinite(pt.get(1).asDouble())
+                            || !pt.get(2).isIntegralNumber() || !pt.get(2).canConvertToLong()) {
                         throw Specs.err(source, mAt + "[" + k + "]", "expected [step, finite value, wall_ms]");
                     }
                     metrics.add(new MetricPoint(number, pt.get(0).asLong(), f.getKey(), pt.get(1).asDouble(), pt.get(2).asLong()));
@@ -171,6 +208,56 @@ public final class ArchiveJson {
             }
         }
         return new ExperimentArchive(record, trials, metrics);
+    }
+
+    /** A trial's parameters: exactly a configuration of the experiment's space, or an error at the parameter's path. */
+    private static void checkParams(Map<String, Object> params, SearchSpace space, String source, String at, int number) {
+        var names = new HashSet<String>();
+        space.params().forEach(q -> names.add(q.name()));
+        for (String key : params.keySet()) {
+            if (!names.contains(key)) {
+                throw Specs.err(source, at + "." + Columns.preview(key), "trial " + number + " has a parameter the experiment's"
+                        + " space does not define; its parameters are " + names);
+            }
+        }
+        try {
+            space.toUnit(params);
+        } catch (SpaceException x) {
+            throw Specs.err(source, x.param().isEmpty() ? at : at + "." + x.param(), "trial " + number + ": " + x.getMessage()
+                    + " (the experiment's own space)");
+        } catch (IllegalArgumentException x) {
+            throw Specs.err(source, at, "trial " + number + ": " + x.getMessage());
+        }
+    }
+
+    /** The experiment's kind: optional in the file, and it must agree with the spec (a pipeline spec is a pipeline). */
+    private static String kind(JsonNode ex, ExperimentSpec spec, String source) {
+        String expected = spec.isPipeline() ? "pipeline" : "sweep";
+        JsonNode k = ex.get("kind");
+        if (k != null && !k.isNull() && !expected.equals(k.asText())) {
+            throw Specs.err(source, "$.experiment.kind", "expected \"" + expected + "\" for this spec, got '"
+                    + Columns.preview(k.asText()) + "'");
+        }
+        return expected;
+    }
+
+    private static String bounded(String value, int max, String source, String path) {
+        String problem = Columns.tooLong(value, max);
+        if (problem != null) {
+            throw Specs.err(source, path, problem);
+        }
+        return value;
+    }
+
+    private static Optional<String> optionalText(JsonNode parent, String field, int max, String source, String path) {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        if (!n.isTextual()) {
+            throw Specs.err(source, path, "expected a string");
+        }
+        return Optional.of(bounded(n.asText(), max, source, path));
     }
 
     private interface Parse<T> {

@@ -19,6 +19,7 @@ import dev.orchard.engine.schedule.Schedulers;
 import dev.orchard.engine.space.Param;
 import dev.orchard.engine.space.SearchSpace;
 import dev.orchard.engine.space.SpaceException;
+import dev.orchard.engine.store.Columns;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -89,12 +90,7 @@ public final class Specs {
 
     /** Checks everything but the objective (for sweeps whose objective is Java code). */
     public static void validateRun(ExperimentSpec spec, String source) {
-        if (spec.name() == null || spec.name().isBlank()) {
-            throw err(source, "$.name", "missing; give the experiment a name");
-        }
-        if (spec.name().length() > 255) {
-            throw err(source, "$.name", "longer than 255 characters");
-        }
+        validateName(spec, source);
         if (spec.space() == null) {
             throw err(source, "$.space", "missing; an experiment needs a search space {\"params\":[...]}");
         }
@@ -121,6 +117,26 @@ public final class Specs {
         if (spec.budget() < 1 || spec.budget() > 10_000_000) {
             throw err(source, "$.budget", "must be between 1 and 10000000, got " + spec.budget());
         }
+    }
+
+    /** The name and description: present, and no longer than the history keeps ({@link Columns}). */
+    private static void validateName(ExperimentSpec spec, String source) {
+        if (spec.name() == null || spec.name().isBlank()) {
+            throw err(source, "$.name", "missing; give the experiment a name");
+        }
+        String problem = Columns.tooLong(spec.name(), Columns.NAME);
+        if (problem != null) {
+            throw err(source, "$.name", problem);
+        }
+        problem = Columns.tooLong(spec.description(), Columns.DESCRIPTION);
+        if (problem != null) {
+            throw err(source, "$.description", problem);
+        }
+    }
+
+    /** How a spec is named in errors: its name, cut short when long (a name may be what is wrong with it). */
+    public static String label(ExperimentSpec spec) {
+        return spec.name() == null || spec.name().isBlank() ? "experiment" : Columns.preview(spec.name());
     }
 
     /** Live curve prediction: a model must be one this Orchard reads, for this experiment's parameters. */
@@ -156,9 +172,7 @@ public final class Specs {
      * pipeline — stage types, settings, wiring, contracts — with every problem reported at once.
      */
     private static void validatePipeline(ExperimentSpec spec, String source) {
-        if (spec.name() == null || spec.name().isBlank()) {
-            throw err(source, "$.name", "missing; give the experiment a name");
-        }
+        validateName(spec, source);
         if (spec.space() != null) {
             validateSpace(spec.space(), source, "$.space");
         }
@@ -221,8 +235,17 @@ public final class Specs {
                     throw err(source, "$.objective.command[" + i + "]", e.getMessage());
                 }
             }
+            try {
+                CommandLine.check(c.command(), name -> CommandLine.BUILTIN_PLACEHOLDERS.contains(name) || space.params().stream()
+                        .anyMatch(p -> p.name().equals(name) && !(p instanceof dev.orchard.engine.space.ChoiceParam ch && !ch.numeric())));
+            } catch (CommandLine.CheckedArgument e) {
+                throw err(source, "$.objective.command[" + e.index() + "]", e.getMessage());
+            }
             if (c.metric().isBlank()) {
                 throw err(source, "$.objective.metric", "must name the reported metric that is the trial's value");
+            }
+            if (Columns.tooLong(c.metric(), Columns.PREDICTION_METRIC) != null) {
+                throw err(source, "$.objective.metric", Columns.tooLong(c.metric(), Columns.PREDICTION_METRIC));
             }
             if (c.timeoutSeconds() != null && !(c.timeoutSeconds() > 0)) {
                 throw err(source, "$.objective.timeout_seconds", "must be a positive number of seconds, got " + c.timeoutSeconds());
@@ -231,6 +254,20 @@ public final class Specs {
     }
 
     private static void validateSpace(SearchSpace space, String source, String at) {
+        for (int i = 0; i < space.params().size(); i++) {
+            Param p = space.params().get(i);
+            String problem = p == null ? null : Columns.tooLong(p.name(), Columns.NAME);
+            if (problem != null) {
+                throw err(source, at + ".params[" + i + "].name", problem);
+            }
+            if (p instanceof dev.orchard.engine.space.ChoiceParam c) {
+                for (int k = 0; k < c.values().size(); k++) {
+                    if (c.values().get(k) instanceof String v && Columns.tooLong(v, Columns.VALUE) != null) {
+                        throw err(source, at + ".params[" + i + "].values[" + k + "]", Columns.tooLong(v, Columns.VALUE));
+                    }
+                }
+            }
+        }
         try {
             space.validate();
         } catch (SpaceException e) {

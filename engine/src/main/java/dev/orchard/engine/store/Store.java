@@ -139,13 +139,17 @@ public final class Store implements AutoCloseable {
         try (Connection c = pool.getConnection()) {
             return insertExperiment(c, parentId, name, kind, direction, specJson, baseDir, status, Optional.empty(), now(), now());
         } catch (SQLException e) {
-            throw new StoreException("cannot store experiment '" + name + "': " + e.getMessage(), e);
+            throw new StoreException("cannot store experiment '" + Columns.preview(name) + "': " + e.getMessage(), e);
         }
     }
 
     private static long insertExperiment(Connection c, Optional<Long> parentId, String name, String kind, Direction direction,
                                          String specJson, Optional<String> baseDir, ExperimentStatus status,
                                          Optional<String> message, OffsetDateTime created, OffsetDateTime updated) throws SQLException {
+        Columns.check("experiment name", name, Columns.NAME);
+        Columns.check("experiment kind", kind, Columns.KIND);
+        Columns.check("experiment folder", baseDir.orElse(null), Columns.BASE_DIR);
+        Columns.check("experiment message", message.orElse(null), Columns.MESSAGE);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO experiment(parent_id, name, kind, direction, spec_json, "
                 + "base_dir, status, message, created_at, updated_at, folder_key) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 Statement.RETURN_GENERATED_KEYS)) {
@@ -595,6 +599,12 @@ public final class Store implements AutoCloseable {
         return query("SELECT COUNT(*) FROM event WHERE experiment_id = ?", ps -> ps.setLong(1, experimentId), rs -> rs.getInt(1)).get(0);
     }
 
+    /** Whether the experiment was stored by {@link #importArchive} (from an export file) rather than run here. */
+    public boolean imported(long experimentId) {
+        return query("SELECT COUNT(*) FROM event WHERE experiment_id = ? AND kind = 'imported'", ps -> ps.setLong(1, experimentId),
+                rs -> rs.getInt(1)).get(0) > 0;
+    }
+
     public Optional<ExperimentArchive> archive(long id) {
         return experiment(id).map(e -> new ExperimentArchive(e, trials(id), metrics(id)));
     }
@@ -624,7 +634,7 @@ public final class Store implements AutoCloseable {
                 c.setAutoCommit(true);
             }
         } catch (SQLException ex) {
-            throw new StoreException("cannot import experiment '" + e.name() + "' into " + file(file) + ": " + ex.getMessage(), ex);
+            throw new StoreException("cannot import experiment '" + Columns.preview(e.name()) + "' into " + file(file) + ": " + ex.getMessage(), ex);
         }
     }
 

@@ -151,4 +151,95 @@ class ArchiveJsonTest {
         JsonNode spec = Json.tree(Json.readMap(ArchiveJson.write(archive()))).get("experiment").get("spec");
         assertThat(spec.get("format").asText()).isEqualTo(ExperimentSpec.FORMAT);
     }
+
+    @Test
+    void paramsMustBeAConfigurationOfTheExperimentsOwnSpace() {
+        rejects(r -> ((ObjectNode) trial(r, 0).get("params")).put("x1", 10.5), "$.trials[0].params.x1", "outside [-5.0, 10.0]");
+        rejects(r -> ((ObjectNode) trial(r, 2).get("params")).put("x2", "7"), "$.trials[2].params.x2", "expected a number");
+        rejects(r -> ((ObjectNode) trial(r, 1).get("params")).remove("x2"), "$.trials[1].params.x2", "missing");
+        rejects(r -> ((ObjectNode) trial(r, 1).get("params")).put("x3", 1), "$.trials[1].params.x3",
+                "trial 1 has a parameter the experiment's space does not define");
+        rejects(r -> ((ObjectNode) trial(r, 1).get("params")).putNull("x1"), "$.trials[1].params.x1", "expected a number");
+    }
+
+    static final String CONDITIONAL = """
+            {"format": "orchard.experiment/1", "name": "c",
+             "space": {"params": [
+               {"name": "opt", "type": "choice", "values": ["sgd", "adam"]},
+               {"name": "momentum", "type": "uniform", "low": 0, "high": 1, "when": {"param": "opt", "values": ["sgd"]}},
+               {"name": "layers", "type": "int", "low": 1, "high": 4}]},
+             "objective": {"type": "command", "command": "python3 train.py --opt {opt}"},
+             "budget": 4}
+            """;
+
+    /** An export of the conditional spec with one trial of the given parameters. */
+    static String conditional(String params) {
+        return """
+                {"format": "orchard.export/1",
+                 "experiment": {"id": 3, "name": "c", "kind": "sweep", "status": "completed", "spec": SPEC},
+                 "trials": [{"number": 0, "params": PARAMS, "state": "completed", "value": 1.0}]}
+                """.replace("SPEC", CONDITIONAL).replace("PARAMS", params);
+    }
+
+    @Test
+    void conditionalChoiceAndIntegerParamsAreCheckedToo() {
+        assertThat(parse(conditional("{\"opt\": \"sgd\", \"momentum\": 0.9, \"layers\": 2}")).trials()).hasSize(1);
+        assertThat(parse(conditional("{\"opt\": \"adam\", \"layers\": 4}")).trials()).hasSize(1);
+        var cases = Map.of(
+                "{\"opt\": \"adam\", \"momentum\": 0.9, \"layers\": 2}", List.of("$.trials[0].params.momentum", "inactive"),
+                "{\"opt\": \"sgd\", \"layers\": 2}", List.of("$.trials[0].params.momentum", "missing"),
+                "{\"opt\": \"rmsprop\", \"layers\": 2}", List.of("$.trials[0].params.opt", "not one of [sgd, adam]"),
+                "{\"opt\": \"adam\", \"layers\": 2.5}", List.of("$.trials[0].params.layers", "expected an integer"),
+                "{\"opt\": \"adam\", \"layers\": 9}", List.of("$.trials[0].params.layers", "outside [1, 4]"));
+        cases.forEach((params, expected) -> assertThatThrownBy(() -> parse(conditional(params))).as(params)
+                .isInstanceOf(SpecException.class).hasMessageContaining("trial 0")
+                .satisfies(e -> assertThat(((SpecException) e).path()).isEqualTo(expected.get(0)))
+                .hasMessageContaining(expected.get(1)));
+    }
+
+    @Test
+    void unfinishedTrialsAndExperimentsAreStoredAsStoppedSayingWhy() {
+        ObjectNode root = (ObjectNode) Json.tree(Json.readMap(ArchiveJson.write(archive())));
+        ((ObjectNode) root.get("experiment")).put("status", "running").put("message", "going");
+        trial(root, 0).put("state", "running");
+        trial(root, 1).put("state", "paused").put("error", "was paused");
+        trial(root, 2).put("state", "pending");
+        ExperimentArchive a = parse(root.toString());
+        assertThat(a.experiment().status()).isEqualTo(ExperimentStatus.STOPPED);
+        assertThat(a.experiment().message()).hasValueSatisfying(m -> assertThat(m)
+                .startsWith("imported while running (going): it cannot continue here"));
+        assertThat(a.trials()).extracting(Trial::state).containsOnly(TrialState.STOPPED);
+        assertThat(a.trials().get(0).error()).hasValueSatisfying(e -> assertThat(e).startsWith("imported while running: its process"
+                + " and checkpoint stayed where it ran, so it can never continue here"));
+        assertThat(a.trials().get(1).error()).hasValueSatisfying(e -> assertThat(e).startsWith("imported while paused").endsWith("; before: was paused"));
+        assertThat(a.trials().get(0).value()).as("what it had reported is kept").hasValue(3.25);
+        assertThat(a.metrics()).hasSize(5);
+    }
+
+    @Test
+    void everyTextIsBoundedBeforeAnythingIsStoredAndTheErrorStaysShort() {
+        String huge = "n".repeat(9_000_000);
+        List<Object[]> cases = List.of(
+                new Object[]{(Consumer<ObjectNode>) r -> ((ObjectNode) r.get("experiment")).put("name", huge), "$.experiment.name", "at most 255"},
+                new Object[]{(Consumer<ObjectNode>) r -> ((ObjectNode) r.get("experiment")).put("message", huge), "$.experiment.message", "at most 4096"},
+                new Object[]{(Consumer<ObjectNode>) r -> ((ObjectNode) r.get("experiment").get("spec")).put("name", huge), "$.experiment.spec.name", "at most 255"},
+                new Object[]{(Consumer<ObjectNode>) r -> ((ObjectNode) r.get("experiment").get("spec")).put("description", huge), "$.experiment.spec.description", "at most 65536"},
+                new Object[]{(Consumer<ObjectNode>) r -> trial(r, 1).put("error", huge), "$.trials[1].error", "at most 1048576"});
+        for (Object[] c : cases) {
+            @SuppressWarnings("unchecked") Consumer<ObjectNode> edit = (Consumer<ObjectNode>) c[0];
+            ObjectNode root = (ObjectNode) Json.tree(Json.readMap(ArchiveJson.write(archive())));
+            edit.accept(root);
+            assertThatThrownBy(() -> parse(root.toString())).as((String) c[1]).isInstanceOf(SpecException.class)
+                    .satisfies(e -> assertThat(((SpecException) e).path()).isEqualTo(c[1]))
+                    .hasMessageContaining("is 9000000 characters long").hasMessageContaining((String) c[2])
+                    .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300));
+        }
+        rejects(r -> ((ObjectNode) trial(r, 0).get("metrics")).set("m".repeat(256), Json.SPEC.createArrayNode()),
+                "$.trials[0].metrics." + "m".repeat(40) + "…", "256 characters long; at most 255");
+        rejects(r -> ((ObjectNode) trial(r, 0).get("metrics")).set(" ", Json.SPEC.createArrayNode()), "$.trials[0].metrics. ", "needs a name");
+        rejects(r -> trial(r, 1).put("error", 7), "$.trials[1].error", "expected a string");
+        rejects(r -> trial(r, 1).put("last_step", "3"), "$.trials[1].last_step", "integer step");
+        rejects(r -> ((ObjectNode) r.get("experiment")).put("kind", "x".repeat(100)), "$.experiment.kind", "expected \"sweep\"");
+        rejects(r -> ((ObjectNode) r.get("experiment")).put("kind", "pipeline"), "$.experiment.kind", "expected \"sweep\" for this spec");
+    }
 }
