@@ -1,6 +1,7 @@
 package dev.orchard.engine.cli;
 
 import dev.orchard.engine.json.SpecException;
+import dev.orchard.engine.store.DiskFullException;
 import dev.orchard.engine.store.StoreException;
 import dev.orchard.engine.store.StoreLockedException;
 import picocli.CommandLine;
@@ -11,14 +12,19 @@ import java.io.PrintWriter;
 /** {@code orchard}: the command-line face of the engine. */
 @Command(name = "orchard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Orchard: define, run, watch and keep machine-learning experiments.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:failed", "2:bad input (usage, a spec or file; the message says where)",
+                "3:the database is in use by another Orchard process",
+                "4:no space left on device (what was stored before is kept; reading still works)"},
         subcommands = {RunCommand.class, ResumeCommand.class, ValidateCommand.class, ListCommand.class, ShowCommand.class, ExportCommand.class,
                 ImportCommand.class, AskTellCommand.class, OptimizersCommand.class, BenchCommand.class, CurriculumCommand.class, CurvesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-    /** Exit codes: 0 done, 1 failed, 2 bad input (usage or file), 3 database in use. */
+    /** Exit codes: 0 done, 1 failed, 2 bad input (usage or file), 3 database in use, 4 no space left on device. */
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
     static final int LOCKED = 3;
+    static final int DISK_FULL = 4;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -56,6 +62,10 @@ public final class Main implements Runnable {
                 err.println("orchard: " + ex.getMessage());
                 return BAD_INPUT;
             }
+            if (ex instanceof DiskFullException || DiskFullException.causedBy(ex)) {
+                err.println("orchard: " + diskFull(ex));
+                return DISK_FULL;
+            }
             if (ex instanceof StoreLockedException) {
                 err.println("orchard: " + ex.getMessage());
                 return LOCKED;
@@ -70,6 +80,22 @@ public final class Main implements Runnable {
             return FAILED;
         });
         return cl;
+    }
+
+    /** The one line for a full disk: the store's own message, or where a file could not be written. */
+    private static String diskFull(Exception ex) {
+        if (ex instanceof DiskFullException) {
+            return ex.getMessage();
+        }
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof DiskFullException d) {
+                return d.getMessage();
+            }
+            if (t instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+                return "no space left on device at " + f.getFile();
+            }
+        }
+        return "no space left on device";
     }
 
     static final class Version implements CommandLine.IVersionProvider {
