@@ -80,7 +80,8 @@ public final class Store implements AutoCloseable {
                 return s;
             } catch (DiskFullException full) {
                 Store s = new Store(files.base(), setup.openReadOnly(full), false, full);
-                LOG.warn("{}: opened database {} read-only; free some space to store anything", full.getMessage(), files.data());
+                // INFO: reading commands just work; a write then says the one line of the full disk
+                LOG.info("{}; opened the database read-only", full.getMessage());
                 return s;
             }
         }

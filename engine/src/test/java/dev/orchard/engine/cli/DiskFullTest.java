@@ -38,13 +38,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * while the disk is full, and once there is space again every trial committed before is there with its value.
  */
 class DiskFullTest {
-    /** A sweep that would run for minutes: it ends when the disk is full. */
+    /** A sweep that would run for an hour (4 trials at a time, 100 ms each): it ends when the disk is full. */
     static final String SPEC = """
             {"format": "orchard.experiment/1", "name": "fills-the-disk",
              "space": {"params": [{"name": "x1", "type": "uniform", "low": -5, "high": 10},
                                   {"name": "x2", "type": "uniform", "low": 0, "high": 15}]},
              "optimizer": "random", "scheduler": {"type": "sync_batch", "batch_size": 4},
-             "objective": {"type": "builtin", "function": "branin", "curve_steps": 40, "delay_ms": 8},
+             "objective": {"type": "builtin", "function": "branin", "curve_steps": 20, "delay_ms": 100},
              "budget": 100000, "seed": 7, "direction": "minimize"}""";
 
     @TempDir
@@ -54,7 +54,8 @@ class DiskFullTest {
 
     @BeforeEach
     void mount() throws Exception {
-        disk = Tmpfs.mount(tmp.resolve("disk"), 4);
+        // room for the first trials of a sweep: H2 appends a chunk per commit and reuses freed ones only after 45 s
+        disk = Tmpfs.mount(tmp.resolve("disk"), 32);
     }
 
     @AfterEach
@@ -142,7 +143,7 @@ class DiskFullTest {
         Path spec = tmp.resolve("spec.json");
         Files.writeString(spec, SPEC);
         String db = disk.dir().resolve("history").toString();
-        disk.fillLeaving(300_000);
+        disk.fillLeaving(1_500_000);
 
         Run run = cli("run", spec.toString(), "--db", db, "--quiet");
         assertThat(run.code()).as(run.err()).isEqualTo(Main.DISK_FULL);
