@@ -62,7 +62,7 @@ public final class Main implements Runnable {
                 err.println("orchard: " + ex.getMessage());
                 return BAD_INPUT;
             }
-            if (ex instanceof DiskFullException || DiskFullException.causedBy(ex)) {
+            if (DiskFullException.causedBy(ex)) {
                 err.println("orchard: " + diskFull(ex));
                 return DISK_FULL;
             }
@@ -84,9 +84,6 @@ public final class Main implements Runnable {
 
     /** The one line for a full disk: the store's own message, or where a file could not be written. */
     private static String diskFull(Exception ex) {
-        if (ex instanceof DiskFullException) {
-            return ex.getMessage();
-        }
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof DiskFullException d) {
                 return d.getMessage();

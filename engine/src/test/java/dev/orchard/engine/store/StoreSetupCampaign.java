@@ -46,19 +46,32 @@ public final class StoreSetupCampaign {
             for (int i = 0; i < randomKills; i++) {
                 Path db = prepare(root.resolve(mode + "-random-" + i), mode);
                 Process p = start(db);
-                var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                for (String l; (l = out.readLine()) != null && !l.equals("STARTING"); ) {
-                    // JVM start-up: not the window
-                }
+                var lines = new java.util.concurrent.CopyOnWriteArrayList<String>();
+                var starting = new java.util.concurrent.CountDownLatch(1);
+                Thread reader = new Thread(() -> {
+                    var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                    try {
+                        for (String l; (l = out.readLine()) != null; ) {
+                            lines.add(l);
+                            if (l.equals("STARTING")) {
+                                starting.countDown(); // JVM start-up is over: the window begins
+                            }
+                        }
+                    } catch (java.io.IOException killed) {
+                        // the stream ends with the process
+                    }
+                    starting.countDown();
+                });
+                reader.start();
+                starting.await();
                 Thread.sleep(random.nextInt((int) Math.max(1, setUpMillis * 12 / 10)));
-                boolean alive = p.isAlive();
                 p.destroyForcibly();
                 p.waitFor(60, TimeUnit.SECONDS);
-                String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (alive && !rest.contains("OPENED")) {
-                    killedInSetUp++;
-                } else {
+                reader.join();
+                if (lines.stream().anyMatch(l -> l.startsWith("OPENED"))) {
                     finishedFirst++;
+                } else {
+                    killedInSetUp++;
                 }
                 lost += check(db, mode, "random kill " + i) ? 0 : 1;
             }

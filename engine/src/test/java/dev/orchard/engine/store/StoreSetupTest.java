@@ -243,6 +243,33 @@ class StoreSetupTest {
     }
 
     @Test
+    @Timeout(300)
+    void processesCreatingTheSameDatabaseAtOnceEachOpenItOrAreToldItIsInUse() throws Exception {
+        Path db = dir.resolve("history");
+        var probes = new ArrayList<CompletableFuture<String>>();
+        for (int i = 0; i < 3; i++) {
+            probes.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return StoreLockTest.probe(db);
+                } catch (Exception e) {
+                    return "FAILED " + e;
+                }
+            }));
+        }
+        var answers = new ArrayList<String>();
+        for (var p : probes) {
+            answers.add(p.get(240, TimeUnit.SECONDS));
+        }
+        assertThat(answers).allMatch(a -> a.matches("OPENED 0|LOCKED .*in use by another Orchard process.*"), "opened or in use")
+                .contains("OPENED 0");
+        assertThat(history(db)).isEqualTo(allVersions());
+        assertThat(leftovers(dir)).isEmpty();
+        try (Store s = Store.open(db)) {
+            assertWritable(s);
+        }
+    }
+
+    @Test
     @Timeout(120)
     void aFailingUpgradeLeavesTheFileAsItWas() throws Exception {
         Path db = dir.resolve("history");
