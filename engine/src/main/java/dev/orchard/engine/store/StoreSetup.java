@@ -76,6 +76,7 @@ final class StoreSetup {
         }
         if (!Files.exists(files.data())) {
             create();
+            return connect(files.base(), false); // current: just built with every migration
         }
         JdbcConnectionPool pool = connect(files.base(), false);
         SchemaState state;
