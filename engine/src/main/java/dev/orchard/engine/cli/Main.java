@@ -2,6 +2,7 @@ package dev.orchard.engine.cli;
 
 import dev.orchard.engine.json.RefusedInputException;
 import dev.orchard.engine.json.SpecException;
+import dev.orchard.engine.store.DiskFullException;
 import dev.orchard.engine.store.StoreException;
 import dev.orchard.engine.store.StoreLockedException;
 import picocli.CommandLine;
@@ -12,14 +13,19 @@ import java.io.PrintWriter;
 /** {@code orchard}: the command-line face of the engine. */
 @Command(name = "orchard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Orchard: define, run, watch and keep machine-learning experiments.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:failed", "2:bad input (usage, a spec or file; the message says where)",
+                "3:the database is in use by another Orchard process",
+                "4:no space left on device (what was stored before is kept; reading still works)"},
         subcommands = {RunCommand.class, ResumeCommand.class, ValidateCommand.class, ListCommand.class, ShowCommand.class, ExportCommand.class,
                 ImportCommand.class, AskTellCommand.class, OptimizersCommand.class, BenchCommand.class, CurriculumCommand.class, CurvesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-    /** Exit codes: 0 done, 1 failed, 2 bad input (usage or file), 3 database in use. */
+    /** Exit codes: 0 done, 1 failed, 2 bad input (usage or file), 3 database in use, 4 no space left on device. */
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
     static final int LOCKED = 3;
+    static final int DISK_FULL = 4;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -77,6 +83,10 @@ public final class Main implements Runnable {
                 err.println("orchard: " + message(ex));
                 return BAD_INPUT;
             }
+            if (DiskFullException.causedBy(ex)) {
+                err.println("orchard: " + Format.safeLines(diskFull(ex)));
+                return DISK_FULL;
+            }
             if (ex instanceof StoreLockedException) {
                 err.println("orchard: " + message(ex));
                 return LOCKED;
@@ -100,6 +110,19 @@ public final class Main implements Runnable {
     }
 
     private static final int MAX_MESSAGE = 8_000;
+
+    /** The one line for a full disk: the store's own message, or where a file could not be written. */
+    private static String diskFull(Exception ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof DiskFullException d) {
+                return d.getMessage();
+            }
+            if (t instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+                return "no space left on device at " + f.getFile();
+            }
+        }
+        return "no space left on device";
+    }
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override

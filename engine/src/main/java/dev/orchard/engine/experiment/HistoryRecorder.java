@@ -2,6 +2,7 @@ package dev.orchard.engine.experiment;
 
 import dev.orchard.engine.events.EngineEvent;
 import dev.orchard.engine.json.Json;
+import dev.orchard.engine.store.DiskFullException;
 import dev.orchard.engine.store.Store;
 import dev.orchard.engine.store.WriteBatch;
 import org.slf4j.Logger;
@@ -61,8 +62,14 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
         flush();
     }
 
-    /** Queues a sweep's write behind everything published so far, without waiting (see {@link #record}). */
+    /**
+     * Queues a sweep's write behind everything published so far, without waiting (see {@link #record}); throws the
+     * failure of an earlier write, so that a sweep whose history can no longer be stored (a full disk) stops.
+     */
     public void append(WriteBatch.SweepWrite write) {
+        if (failure != null) {
+            throw failure;
+        }
         enqueued.incrementAndGet();
         queue.add(write);
     }
@@ -120,11 +127,21 @@ public final class HistoryRecorder implements Consumer<EngineEvent>, AutoCloseab
                 }
                 queue.drainTo(drained, MAX_BATCH);
                 boolean stop = drained.remove(POISON);
-                try {
-                    store.write(batch(drained));
-                } catch (RuntimeException e) {
-                    LOG.error("history write failed; {} events not stored", drained.size(), e);
-                    failure = e;
+                if (failure instanceof DiskFullException) {
+                    // H2 closed the database when the disk filled: later batches cannot be stored, and trying costs
+                    // seconds each (the queue may hold millions of points by then)
+                    LOG.debug("{} events not stored: {}", drained.size(), failure.getMessage());
+                } else {
+                    try {
+                        store.write(batch(drained));
+                    } catch (RuntimeException e) {
+                        if (failure == null) {
+                            LOG.error("history write failed; {} events not stored", drained.size(), e);
+                            failure = e;
+                        } else {
+                            LOG.debug("history write failed again; {} events not stored: {}", drained.size(), e.getMessage());
+                        }
+                    }
                 }
                 synchronized (progress) {
                     written += drained.size() + (stop ? 1 : 0);

@@ -18,6 +18,7 @@ import dev.orchard.engine.optimize.Optimizers;
 import dev.orchard.engine.schedule.Scheduler;
 import dev.orchard.engine.schedule.SchedulerContext;
 import dev.orchard.engine.schedule.Schedulers;
+import dev.orchard.engine.store.DiskFullException;
 import dev.orchard.engine.store.ExperimentArchive;
 import dev.orchard.engine.store.ExperimentRecord;
 import dev.orchard.engine.store.ExperimentSummary;
@@ -506,6 +507,11 @@ public final class Orchard implements AutoCloseable {
         try {
             Files.writeString(tmp, json);
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (DiskFullException.causedBy(e)) {
+                throw new DiskFullException(abs, e);
+            }
+            throw e;
         } finally {
             Files.deleteIfExists(tmp);
         }

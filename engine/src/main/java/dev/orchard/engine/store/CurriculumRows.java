@@ -119,7 +119,7 @@ public final class CurriculumRows {
     }
 
     private StoreException fail(String what, SQLException e) {
-        return new StoreException("cannot " + what + " in database " + store.path() + ".mv.db: " + e.getMessage(), e);
+        return store.failure("cannot " + what + " in database " + store.path() + ".mv.db", e);
     }
 
     private static OffsetDateTime now() {

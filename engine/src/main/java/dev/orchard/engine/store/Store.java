@@ -6,11 +6,12 @@ import dev.orchard.engine.trial.ExperimentStatus;
 import dev.orchard.engine.trial.MetricPoint;
 import dev.orchard.engine.trial.Trial;
 import dev.orchard.engine.trial.TrialState;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -31,35 +32,61 @@ import java.util.OptionalDouble;
 
 /**
  * The history database: one H2 file, its schema kept by Flyway migrations. Only one process may open a file at a time
- * (H2's file lock); a second gets a {@link StoreLockedException} that says so. Thread-safe: connections come from a
- * small pool.
+ * (H2's file lock); a second gets a {@link StoreLockedException} that says so. Creating and upgrading the file are all
+ * or nothing ({@link StoreSetup}). When its disk is full the database still opens, read-only, so that history can be
+ * read; writes then throw {@link DiskFullException}. Thread-safe: connections come from a small pool.
  */
 public final class Store implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+
     private final Path file;
     private final JdbcConnectionPool pool;
     private final boolean inMemory;
+    /** Why this store is read-only (its disk was full when it was opened); null when it can write. */
+    private final DiskFullException readOnly;
 
-    private Store(Path file, JdbcConnectionPool pool, boolean inMemory) {
+    private Store(Path file, JdbcConnectionPool pool, boolean inMemory, DiskFullException readOnly) {
         this.file = file;
         this.pool = pool;
         this.inMemory = inMemory;
+        this.readOnly = readOnly;
     }
 
     /**
-     * Opens (creating if needed) the database at {@code path} ({@code history} or {@code history.mv.db}), migrates its
-     * schema, and marks experiments that were running when their engine died as interrupted.
+     * Opens (creating if needed) the database at {@code path} ({@code history} or {@code history.mv.db}), brings its
+     * schema up to date, and marks experiments that were running when their engine died as interrupted. If the disk is
+     * too full for that, the database is opened read-only (see {@link #readOnly()}).
      */
     public static Store open(Path path) {
-        Path base = basePath(path);
+        return open(path, Migrations.ORCHARD);
+    }
+
+    /** {@link #open(Path)} with other migrations or a hook into the set-up's steps (tests). */
+    static Store open(Path path, Migrations migrations) {
+        DatabaseFiles files = DatabaseFiles.of(path);
         try {
-            Files.createDirectories(base.toAbsolutePath().getParent());
-        } catch (java.io.IOException e) {
-            throw new StoreException("cannot create the folder of database " + base + ": " + e.getMessage(), e);
+            Files.createDirectories(files.folder());
+        } catch (IOException e) {
+            throw StoreErrors.of("cannot create the folder of database " + files.data(), e, files.folder());
         }
-        // WRITE_DELAY=0: a commit reaches the file at once (H2 would otherwise hold it in memory for up to half a second),
-        // so a killed engine loses nothing it committed; the OS keeps the write even though H2 does not fsync. Commits are
-        // few all the same: the history writer groups what arrives within ~20 ms into one transaction.
-        return open(base, "jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+        try (SetupLock lock = SetupLock.acquire(files)) {
+            StoreSetup setup = new StoreSetup(files, migrations, lock);
+            try {
+                Store s = new Store(files.base(), setup.openWritable(), false, null);
+                try {
+                    s.markInterrupted();
+                } catch (RuntimeException e) {
+                    s.close();
+                    throw e;
+                }
+                return s;
+            } catch (DiskFullException full) {
+                Store s = new Store(files.base(), setup.openReadOnly(full), false, full);
+                // INFO: reading commands just work; a write then says the one line of the full disk
+                LOG.info("{}; opened the database read-only", full.getMessage());
+                return s;
+            }
+        }
     }
 
     /**
@@ -68,49 +95,35 @@ public final class Store implements AutoCloseable {
      */
     public static Store openInMemory(Path scratch) {
         String name = "orchard-" + java.util.UUID.randomUUID();
-        return open(scratch.resolve(name), "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
-    }
-
-    private static Store open(Path base, String url) {
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "orchard", "");
+        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "orchard", "");
         pool.setMaxConnections(16);
-        try (Connection c = pool.getConnection()) {
-            c.isValid(1);
-        } catch (SQLException e) {
-            pool.dispose();
-            throw translateOpen(base, e);
-        }
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration").loggers("slf4j").load().migrate();
-        } catch (FlywayException e) {
+            Migrations.ORCHARD.flyway(pool).migrate();
+        } catch (RuntimeException e) {
             pool.dispose();
-            throw new StoreException("cannot migrate database " + file(base) + ": " + e.getMessage()
-                    + " (is it a database of a newer Orchard?)", e);
+            throw new StoreException("cannot set up a database in memory: " + e.getMessage(), e);
         }
-        Store s = new Store(base, pool, url.startsWith("jdbc:h2:mem:"));
-        s.markInterrupted();
-        return s;
+        return new Store(scratch.resolve(name), pool, true, null);
     }
 
-    /** The database file's name without H2's {@code .mv.db} suffix. */
-    static Path basePath(Path path) {
-        String name = path.getFileName().toString();
-        return name.endsWith(".mv.db") ? path.resolveSibling(name.substring(0, name.length() - 6)) : path;
+    /** Whether this store can only read (its disk was full when it was opened): every write throws then. */
+    public boolean readOnly() {
+        return readOnly != null;
     }
 
     private static String file(Path base) {
         return base + ".mv.db";
     }
 
-    private static StoreException translateOpen(Path base, SQLException e) {
-        if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
-            return new StoreLockedException("database " + file(base) + " is in use by another Orchard process; "
-                    + "close that process (or its workbench) first, or use another database with --db", e);
+    /**
+     * The exception for a failed statement: {@link DiskFullException} when the disk is full (or this store was opened
+     * read-only because it was), else a {@link StoreException} with {@code doing} and H2's reason.
+     */
+    StoreException failure(String doing, SQLException e) {
+        if (readOnly != null && e.getErrorCode() == ErrorCode.DATABASE_IS_READ_ONLY) {
+            return new DiskFullException(readOnly.path(), e);
         }
-        if (e.getErrorCode() == ErrorCode.FILE_CORRUPTED_1 || e.getErrorCode() == ErrorCode.FILE_VERSION_ERROR_1) {
-            return new StoreException("database " + file(base) + " is damaged or not an Orchard database: " + e.getMessage(), e);
-        }
-        return new StoreException("cannot open database " + file(base) + ": " + e.getMessage(), e);
+        return StoreErrors.of(doing, e, Path.of(file(file)));
     }
 
     /** Where the database lives (without {@code .mv.db}). */
@@ -118,18 +131,20 @@ public final class Store implements AutoCloseable {
         return file;
     }
 
+    private static final String INTERRUPTED = "the engine stopped while this experiment ran; continue it with orchard resume";
+
     private void markInterrupted() {
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE experiment SET status = ?, message = ?, updated_at = ? WHERE status IN (?, ?, ?)")) {
             ps.setString(1, ExperimentStatus.INTERRUPTED.name());
-            ps.setString(2, "the engine stopped while this experiment ran; continue it with orchard resume");
+            ps.setString(2, INTERRUPTED);
             ps.setObject(3, now());
             ps.setString(4, ExperimentStatus.RUNNING.name());
             ps.setString(5, ExperimentStatus.PAUSING.name());
             ps.setString(6, ExperimentStatus.STOPPING.name());
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("cannot update database " + file(file) + ": " + e.getMessage(), e);
+            throw failure("cannot update database " + file(file), e);
         }
     }
 
@@ -139,7 +154,7 @@ public final class Store implements AutoCloseable {
         try (Connection c = pool.getConnection()) {
             return insertExperiment(c, parentId, name, kind, direction, specJson, baseDir, status, Optional.empty(), now(), now());
         } catch (SQLException e) {
-            throw new StoreException("cannot store experiment '" + Columns.preview(name) + "': " + e.getMessage(), e);
+            throw failure("cannot store experiment '" + Columns.preview(name) + "'", e);
         }
     }
 
@@ -199,7 +214,7 @@ public final class Store implements AutoCloseable {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot write to database " + file(file) + ": " + e.getMessage(), e);
+            throw failure("cannot write to database " + file(file), e);
         }
     }
 
@@ -320,8 +335,7 @@ public final class Store implements AutoCloseable {
             ps.setObject(6, now());
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("cannot store the checkpoint of stage " + stage + " of experiment " + experimentId
-                    + ": " + e.getMessage(), e);
+            throw failure("cannot store the checkpoint of stage " + stage + " of experiment " + experimentId, e);
         }
     }
 
@@ -351,7 +365,7 @@ public final class Store implements AutoCloseable {
                 ps.setString(1, key);
                 ps.executeUpdate();
             } catch (SQLException e) {
-                throw new StoreException("cannot update the stage cache: " + e.getMessage(), e);
+                throw failure("cannot update the stage cache", e);
             }
         }
         return hit;
@@ -366,13 +380,13 @@ public final class Store implements AutoCloseable {
             ps.setObject(4, now());
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("cannot store the cached output of stage " + stage + ": " + e.getMessage(), e);
+            throw failure("cannot store the cached output of stage " + stage, e);
         }
     }
 
     /** The experiments directly inside one (a pipeline's sweeps), oldest first. */
     public List<ExperimentRecord> children(long parentId) {
-        return query("SELECT * FROM experiment WHERE parent_id = ? ORDER BY id", ps -> ps.setLong(1, parentId), Store::experimentRow);
+        return query("SELECT * FROM experiment WHERE parent_id = ? ORDER BY id", ps -> ps.setLong(1, parentId), this::experimentRow);
     }
 
     /** Sets an experiment's status at once (not through the batched writer). */
@@ -380,7 +394,7 @@ public final class Store implements AutoCloseable {
         try (Connection c = pool.getConnection()) {
             writeStatuses(c, Map.of(experimentId, new WriteBatch.Status(status, message)));
         } catch (SQLException e) {
-            throw new StoreException("cannot update experiment " + experimentId + " in " + file(file) + ": " + e.getMessage(), e);
+            throw failure("cannot update experiment " + experimentId + " in " + file(file), e);
         }
     }
 
@@ -394,8 +408,7 @@ public final class Store implements AutoCloseable {
             ps.setInt(4, trial);
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("cannot record the process of trial " + trial + " of experiment " + experimentId + ": "
-                    + e.getMessage(), e);
+            throw failure("cannot record the process of trial " + trial + " of experiment " + experimentId, e);
         }
     }
 
@@ -564,15 +577,15 @@ public final class Store implements AutoCloseable {
     /** Every experiment, newest first, with trial counts and best value. */
     public List<ExperimentSummary> experiments() {
         return query(SUMMARY + " ORDER BY e.id DESC", ps -> {
-        }, Store::summary);
+        }, this::summary);
     }
 
     public Optional<ExperimentSummary> summary(long id) {
-        return query(SUMMARY + " WHERE e.id = ?", ps -> ps.setLong(1, id), Store::summary).stream().findFirst();
+        return query(SUMMARY + " WHERE e.id = ?", ps -> ps.setLong(1, id), this::summary).stream().findFirst();
     }
 
     public Optional<ExperimentRecord> experiment(long id) {
-        return query("SELECT * FROM experiment WHERE id = ?", ps -> ps.setLong(1, id), Store::experimentRow).stream().findFirst();
+        return query("SELECT * FROM experiment WHERE id = ?", ps -> ps.setLong(1, id), this::experimentRow).stream().findFirst();
     }
 
     /** The trials of an experiment by number. */
@@ -634,7 +647,7 @@ public final class Store implements AutoCloseable {
                 c.setAutoCommit(true);
             }
         } catch (SQLException ex) {
-            throw new StoreException("cannot import experiment '" + Columns.preview(e.name()) + "' into " + file(file) + ": " + ex.getMessage(), ex);
+            throw failure("cannot import experiment '" + Columns.preview(e.name()) + "' into " + file(file), ex);
         }
     }
 
@@ -676,11 +689,11 @@ public final class Store implements AutoCloseable {
                 return out;
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot read database " + file(file) + ": " + e.getMessage(), e);
+            throw failure("cannot read database " + file(file), e);
         }
     }
 
-    private static ExperimentSummary summary(ResultSet rs) throws SQLException {
+    private ExperimentSummary summary(ResultSet rs) throws SQLException {
         ExperimentRecord e = experimentRow(rs);
         double best = e.direction() == Direction.MINIMIZE ? rs.getDouble("v_min") : rs.getDouble("v_max");
         boolean none = rs.wasNull();
@@ -688,13 +701,21 @@ public final class Store implements AutoCloseable {
                 none ? OptionalDouble.empty() : OptionalDouble.of(best));
     }
 
-    private static ExperimentRecord experimentRow(ResultSet rs) throws SQLException {
+    private ExperimentRecord experimentRow(ResultSet rs) throws SQLException {
         long parent = rs.getLong("parent_id");
         Optional<Long> parentId = rs.wasNull() ? Optional.empty() : Optional.of(parent);
+        ExperimentStatus status = ExperimentStatus.valueOf(rs.getString("status"));
+        Optional<String> message = Optional.ofNullable(rs.getString("message"));
+        if (readOnly != null && (status == ExperimentStatus.RUNNING || status == ExperimentStatus.PAUSING
+                || status == ExperimentStatus.STOPPING)) {
+            // what markInterrupted would have stored: this process holds the file, so no engine runs these
+            status = ExperimentStatus.INTERRUPTED;
+            message = Optional.of(INTERRUPTED);
+        }
         return new ExperimentRecord(rs.getLong("id"), parentId, rs.getString("name"), rs.getString("kind"),
                 Direction.valueOf(rs.getString("direction")), rs.getString("spec_json"),
-                Optional.ofNullable(rs.getString("base_dir")), ExperimentStatus.valueOf(rs.getString("status")),
-                Optional.ofNullable(rs.getString("message")), instant(rs, "created_at"), instant(rs, "updated_at"));
+                Optional.ofNullable(rs.getString("base_dir")), status, message, instant(rs, "created_at"),
+                instant(rs, "updated_at"));
     }
 
     private static Trial trialRow(ResultSet rs) throws SQLException {
