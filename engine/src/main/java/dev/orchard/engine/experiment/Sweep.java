@@ -11,6 +11,7 @@ import dev.orchard.engine.optimize.Optimizer;
 import dev.orchard.engine.schedule.Decision;
 import dev.orchard.engine.schedule.Launch;
 import dev.orchard.engine.schedule.Scheduler;
+import dev.orchard.engine.store.Columns;
 import dev.orchard.engine.store.Store;
 import dev.orchard.engine.store.SweepCheckpoint;
 import dev.orchard.engine.store.WriteBatch;
@@ -902,6 +903,12 @@ public final class Sweep {
                 throw new IllegalArgumentException("step must be >= 0, got " + step);
             }
             for (var e : values.entrySet()) {
+                String tooLong = Columns.tooLong(e.getKey(), Columns.NAME);
+                if (e.getKey().isEmpty() || tooLong != null) {
+                    // refused here, not by the history writer, whose batch holds every trial's metrics
+                    throw new IllegalArgumentException("metric name '" + Columns.preview(e.getKey()) + "' "
+                            + (tooLong == null ? "is empty" : tooLong));
+                }
                 if (e.getValue() == null || !Double.isFinite(e.getValue())) {
                     throw new IllegalArgumentException("metric '" + e.getKey() + "' at step " + step + " is " + e.getValue()
                             + ", not a finite number");

@@ -176,6 +176,28 @@ class CommandSweepTest {
     }
 
     @Test
+    void aMetricNameTooLongToStoreIsAMalformedLineAndEveryOtherMetricIsStored() throws Exception {
+        assumeTrue(Processes.onPath("sh") && Processes.onPath("head") && Processes.onPath("tr"), "needs sh, head and tr");
+        ExperimentSpec spec = Specs.parse("""
+                {"format": "orchard.experiment/1", "name": "long-name",
+                 "space": {"params": [{"name": "k", "type": "int", "low": 1, "high": 4}]},
+                 "optimizer": "sobol", "scheduler": {"type": "sync_batch", "batch_size": 4},
+                 "objective": {"type": "command", "metric": "loss",
+                   "command": ["sh", "-c", "n=$(head -c 300 /dev/zero | tr '\\\\0' m); echo \\"@orchard {{\\\\\\"$n\\\\\\": 1, \\\\\\"acc\\\\\\": 0.5}}\\"; echo '@orchard {{\\"loss\\": {k}}}'"]},
+                 "budget": 4, "seed": 4}
+                """, "long.json");
+        Sweep sweep = orchard.start(spec, dir);
+        assertThat(finish(sweep, Duration.ofSeconds(60))).isEqualTo(ExperimentStatus.COMPLETED);
+        orchard.flush();
+        for (Trial t : orchard.trials(sweep.experimentId())) {
+            assertThat(t.state()).isEqualTo(TrialState.COMPLETED);
+            assertThat(orchard.metrics(sweep.experimentId(), t.number())).extracting(MetricPoint::name).containsExactly("loss");
+            assertThat(Files.readString(orchard.trialLog(sweep.experimentId(), t.number())))
+                    .contains("[orchard] ignored malformed metric line 1: metric name 'mmmm").contains("is 300 characters long; at most 255");
+        }
+    }
+
+    @Test
     void theWorkdirOfACommandResolvesAgainstTheSpecFolder() throws Exception {
         assumeTrue(Processes.onPath("sh"), "needs sh");
         Files.createDirectories(dir.resolve("project").resolve("sub"));
