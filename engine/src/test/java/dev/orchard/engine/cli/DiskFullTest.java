@@ -16,15 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -65,27 +61,8 @@ class DiskFullTest {
         }
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    /** The CLI in its own JVM, logging as it ships (logback.xml, not the tests' configuration). */
-    static Run cli(String... args) throws Exception {
-        var cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Dlogback.configurationFile=" + Path.of(Main.class.getResource("/logback.xml").toURI()),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().close();
-        var err = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return e.toString();
-            }
-        });
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(240, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out, err.get(60, TimeUnit.SECONDS));
+    static CliProcess.Result cli(String... args) throws Exception {
+        return CliProcess.run(args);
     }
 
     static Map<Integer, Trial> byNumber(List<Trial> trials) {
@@ -125,7 +102,7 @@ class DiskFullTest {
             assertThat(s.experiment(id).orElseThrow().status()).isEqualTo(ExperimentStatus.INTERRUPTED);
             assertThat(byNumber(s.trials(id))).containsAllEntriesOf(byNumber(committed));
         }
-        Run list = cli("list", "--db", db.toString());
+        CliProcess.Result list = cli("list", "--db", db.toString());
         assertThat(list.code()).as(list.err()).isZero();
         assertThat(list.out()).contains("fills-the-disk").contains("interrupted");
         assertThat(list.err()).doesNotContain("\tat ");
@@ -145,25 +122,25 @@ class DiskFullTest {
         String db = disk.dir().resolve("history").toString();
         disk.fillLeaving(1_500_000);
 
-        Run run = cli("run", spec.toString(), "--db", db, "--quiet");
+        CliProcess.Result run = cli("run", spec.toString(), "--db", db, "--quiet");
         assertThat(run.code()).as(run.err()).isEqualTo(Main.DISK_FULL);
         assertThat(run.err()).isEqualTo("orchard: no space left on device at " + db + ".mv.db" + System.lineSeparator());
 
-        Run list = cli("list", "--db", db);
+        CliProcess.Result list = cli("list", "--db", db);
         assertThat(list.code()).as(list.err()).isZero();
         assertThat(list.out()).contains("fills-the-disk").contains("interrupted");
         assertThat(list.err()).doesNotContain("\tat ");
-        Run show = cli("show", "1", "--trials", "-1", "--db", db);
+        CliProcess.Result show = cli("show", "1", "--trials", "-1", "--db", db);
         assertThat(show.code()).as(show.err()).isZero();
         List<String> trials = show.out().lines().filter(l -> l.matches("\\s*\\d+ [a-z]+\\s.*")).toList();
         assertThat(trials).isNotEmpty();
         Path export = tmp.resolve("export.json");
-        Run exported = cli("export", "1", "-o", export.toString(), "--db", db);
+        CliProcess.Result exported = cli("export", "1", "-o", export.toString(), "--db", db);
         assertThat(exported.code()).as(exported.err()).isZero();
         assertThat(Files.readString(export)).contains("\"fills-the-disk\"");
 
         disk.free();
-        Run again = cli("show", "1", "--trials", "-1", "--db", db);
+        CliProcess.Result again = cli("show", "1", "--trials", "-1", "--db", db);
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.out().lines().filter(l -> l.matches("\\s*\\d+ [a-z]+\\s.*")).toList())
                 .isEqualTo(trials);

@@ -1,5 +1,6 @@
 package dev.orchard.engine.store;
 
+import dev.orchard.engine.cli.CliProcess;
 import dev.orchard.engine.trial.Direction;
 import dev.orchard.engine.trial.ExperimentStatus;
 import dev.orchard.engine.trial.MetricPoint;
@@ -318,7 +319,7 @@ class StoreSetupTest {
             assertThat(history(db)).contains(version + ":false");
         }
 
-        CliRun list = cli("list", "--db", db.toString());
+        CliProcess.Result list = CliProcess.run("list", "--db", db.toString());
         assertThat(list.code()).as(list.err()).isZero();
         assertThat(list.err().lines()).singleElement().asString()
                 .contains("repaired database " + DatabaseFiles.dataOf(db))
@@ -338,23 +339,4 @@ class StoreSetupTest {
     record CliRun(int code, String out, String err) {
     }
 
-    /** The CLI in its own JVM with the log configuration it ships with. */
-    static CliRun cli(String... args) throws Exception {
-        var cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Dlogback.configurationFile=" + Path.of(Store.class.getResource("/logback.xml").toURI()),
-                "-cp", System.getProperty("java.class.path"), "dev.orchard.engine.cli.Main"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().close();
-        var err = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return e.toString();
-            }
-        });
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new CliRun(p.exitValue(), out, err.get(60, TimeUnit.SECONDS));
-    }
 }
