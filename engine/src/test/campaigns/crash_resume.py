@@ -37,6 +37,7 @@ def main():
     ap.add_argument('--work', default=None)
     a = ap.parse_args()
     work = a.work or tempfile.mkdtemp(prefix='orchard-crash-')
+    os.makedirs(work, exist_ok=True)
     trainer = os.path.join(work, 'trainer.sh')
     with open(trainer, 'w') as f:
         f.write(TRAINER)
@@ -70,9 +71,15 @@ def main():
         os.makedirs(d)
         db = os.path.join(d, 'history')
         p = cli('run', spec, '--db', db, '-q')
+        # the first kill falls while trials run (before the sweep is stored there is nothing to lose); later ones
+        # at any moment of a resume, its start included
+        logs = os.path.join(d, 'logs')
+        deadline = time.time() + 60
+        while not os.path.isdir(logs) and p.poll() is None and time.time() < deadline:
+            time.sleep(0.02)
         kills = rnd.randint(1, 3)
         for k in range(kills):
-            time.sleep(rnd.uniform(0.3, 3.5))
+            time.sleep(rnd.uniform(0.0, 3.0) if k == 0 else rnd.uniform(0.5, 4.0))
             if p.poll() is None:
                 p.kill()
                 p.wait()
