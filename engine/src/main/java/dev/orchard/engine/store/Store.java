@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
  * The history database: one H2 file, its schema kept by Flyway migrations. Only one process may open a file at a time
@@ -36,11 +37,13 @@ public final class Store implements AutoCloseable {
     private final Path file;
     private final JdbcConnectionPool pool;
     private final boolean inMemory;
+    private final Housekeeping housekeeping;
 
     private Store(Path file, JdbcConnectionPool pool, boolean inMemory) {
         this.file = file;
         this.pool = pool;
         this.inMemory = inMemory;
+        this.housekeeping = inMemory ? null : new Housekeeping(pool, Housekeeping.PERIOD_MS);
     }
 
     /**
@@ -56,8 +59,10 @@ public final class Store implements AutoCloseable {
         }
         // WRITE_DELAY=0: a commit reaches the file at once (H2 would otherwise hold it in memory for up to half a second),
         // so a killed engine loses nothing it committed; the OS keeps the write even though H2 does not fsync. Commits are
-        // few all the same: the history writer groups what arrives within ~20 ms into one transaction.
-        return open(base, "jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+        // few all the same: the history writer groups what arrives within ~20 ms into one transaction. It also stops
+        // H2's background thread, whose file housekeeping Housekeeping does instead. MAX_COMPACT_TIME: closing may spend
+        // up to 2 s (H2: 0.2 s) compacting, so a file that a fast sweep filled with garbage is left near its live size.
+        return open(base, "jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=2000");
     }
 
     /**
@@ -270,26 +275,94 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Stores a checkpoint: the sweep's one row, updated in place, and the trials told since the last checkpoint
+     * (the told list only grows, so earlier rows stay as they are). What a checkpoint writes does not grow with the
+     * number of trials.
+     */
     private static void writeCheckpoint(Connection c, long experimentId, SweepCheckpoint cp) throws SQLException {
+        List<Integer> observed = cp.observed();
+        OptionalInt before = storedObservedCount(c, experimentId);
+        int from = Math.min(before.orElse(0), observed.size());
+        if (before.isEmpty() || from < before.getAsInt()) {
+            // no list yet, one in observed_json (written before version 7), or (never by a sweep) a shorter one
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM sweep_observed WHERE experiment_id = ? AND seq >= ?")) {
+                ps.setLong(1, experimentId);
+                ps.setInt(2, from);
+                ps.executeUpdate();
+            }
+        }
+        if (from < observed.size()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sweep_observed(experiment_id, seq, trial) VALUES (?,?,?)")) {
+                for (int i = from; i < observed.size(); i++) {
+                    ps.setLong(1, experimentId);
+                    ps.setInt(2, i);
+                    ps.setInt(3, observed.get(i));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("MERGE INTO sweep_state(experiment_id, optimizer_state, scheduler_state, "
-                + "next_number, observed_json, paused_json, updated_at) KEY(experiment_id) VALUES (?,?,?,?,?,?,?)")) {
+                + "next_number, observed_json, observed_count, paused_json, updated_at) KEY(experiment_id) VALUES (?,?,?,?,'[]',?,?,?)")) {
             ps.setLong(1, experimentId);
             ps.setString(2, cp.optimizerStateJson().orElse(null));
             ps.setString(3, cp.schedulerStateJson().orElse(null));
             ps.setInt(4, cp.nextNumber());
-            ps.setString(5, Json.write(cp.observed()));
+            ps.setInt(5, observed.size());
             ps.setString(6, Json.write(cp.pausedByUser()));
             ps.setObject(7, now());
             ps.executeUpdate();
         }
     }
 
+    /** How many told trials the sweep's stored checkpoint has in {@code sweep_observed}; empty when none is stored there. */
+    private static OptionalInt storedObservedCount(Connection c, long experimentId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT observed_count FROM sweep_state WHERE experiment_id = ?")) {
+            ps.setLong(1, experimentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return OptionalInt.empty();
+                }
+                int n = rs.getInt(1);
+                return rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(n);
+            }
+        }
+    }
+
     /** The sweep's last checkpoint, if it launched anything. */
     public Optional<SweepCheckpoint> sweepCheckpoint(long experimentId) {
-        return query("SELECT * FROM sweep_state WHERE experiment_id = ?", ps -> ps.setLong(1, experimentId), rs ->
-                new SweepCheckpoint(Optional.ofNullable(rs.getString("optimizer_state")),
-                        Optional.ofNullable(rs.getString("scheduler_state")), rs.getInt("next_number"),
-                        ints(rs.getString("observed_json")), ints(rs.getString("paused_json")))).stream().findFirst();
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM sweep_state WHERE experiment_id = ?")) {
+            ps.setLong(1, experimentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                int count = rs.getInt("observed_count");
+                List<Integer> observed = rs.wasNull() ? ints(rs.getString("observed_json")) : observed(c, experimentId, count);
+                return Optional.of(new SweepCheckpoint(Optional.ofNullable(rs.getString("optimizer_state")),
+                        Optional.ofNullable(rs.getString("scheduler_state")), rs.getInt("next_number"), observed,
+                        ints(rs.getString("paused_json"))));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read database " + file(file) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Integer> observed(Connection c, long experimentId, int count) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT trial FROM sweep_observed WHERE experiment_id = ? AND seq < ? ORDER BY seq")) {
+            ps.setLong(1, experimentId);
+            ps.setInt(2, count);
+            try (ResultSet rs = ps.executeQuery()) {
+                var out = new ArrayList<Integer>(count);
+                while (rs.next()) {
+                    out.add(rs.getInt(1));
+                }
+                return out;
+            }
+        }
     }
 
     private static List<Integer> ints(String json) {
@@ -693,6 +766,9 @@ public final class Store implements AutoCloseable {
 
     @Override
     public void close() {
+        if (housekeeping != null) {
+            housekeeping.close();
+        }
         if (inMemory) {
             try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
                 st.execute("SHUTDOWN");
