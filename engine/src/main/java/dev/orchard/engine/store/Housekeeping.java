@@ -50,7 +50,7 @@ final class Housekeeping implements AutoCloseable {
     boolean round() {
         try (Connection c = pool.getConnection()) {
             MVStore store = mvStore(c);
-            return !store.isClosed() && store.compact(TARGET_FILL_RATE, WRITE_LIMIT);
+            return !store.isClosed() && !store.isReadOnly() && store.compact(TARGET_FILL_RATE, WRITE_LIMIT);
         } catch (SQLException | RuntimeException e) {
             if (!failed) { // once: the file is merely bigger without it
                 failed = true;

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.OptionalInt;
 
 /**
  * The history database: one H2 file, its schema kept by Flyway migrations. Only one process may open a file at a time
@@ -271,105 +270,17 @@ public final class Store implements AutoCloseable {
             }
         }
         if (checkpoint.isPresent()) {
-            writeCheckpoint(c, experimentId, checkpoint.get());
-        }
-    }
-
-    /**
-     * Stores a checkpoint: the sweep's one row, updated in place, and the trials told since the last checkpoint
-     * (the told list only grows, so earlier rows stay as they are). What a checkpoint writes does not grow with the
-     * number of trials.
-     */
-    private static void writeCheckpoint(Connection c, long experimentId, SweepCheckpoint cp) throws SQLException {
-        List<Integer> observed = cp.observed();
-        OptionalInt before = storedObservedCount(c, experimentId);
-        int from = Math.min(before.orElse(0), observed.size());
-        if (before.isEmpty() || from < before.getAsInt()) {
-            // no list yet, one in observed_json (written before version 7), or (never by a sweep) a shorter one
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM sweep_observed WHERE experiment_id = ? AND seq >= ?")) {
-                ps.setLong(1, experimentId);
-                ps.setInt(2, from);
-                ps.executeUpdate();
-            }
-        }
-        if (from < observed.size()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sweep_observed(experiment_id, seq, trial) VALUES (?,?,?)")) {
-                for (int i = from; i < observed.size(); i++) {
-                    ps.setLong(1, experimentId);
-                    ps.setInt(2, i);
-                    ps.setInt(3, observed.get(i));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("MERGE INTO sweep_state(experiment_id, optimizer_state, scheduler_state, "
-                + "next_number, observed_json, observed_count, paused_json, updated_at) KEY(experiment_id) VALUES (?,?,?,?,'[]',?,?,?)")) {
-            ps.setLong(1, experimentId);
-            ps.setString(2, cp.optimizerStateJson().orElse(null));
-            ps.setString(3, cp.schedulerStateJson().orElse(null));
-            ps.setInt(4, cp.nextNumber());
-            ps.setInt(5, observed.size());
-            ps.setString(6, Json.write(cp.pausedByUser()));
-            ps.setObject(7, now());
-            ps.executeUpdate();
-        }
-    }
-
-    /** How many told trials the sweep's stored checkpoint has in {@code sweep_observed}; empty when none is stored there. */
-    private static OptionalInt storedObservedCount(Connection c, long experimentId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT observed_count FROM sweep_state WHERE experiment_id = ?")) {
-            ps.setLong(1, experimentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return OptionalInt.empty();
-                }
-                int n = rs.getInt(1);
-                return rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(n);
-            }
+            CheckpointRows.write(c, experimentId, checkpoint.get());
         }
     }
 
     /** The sweep's last checkpoint, if it launched anything. */
     public Optional<SweepCheckpoint> sweepCheckpoint(long experimentId) {
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM sweep_state WHERE experiment_id = ?")) {
-            ps.setLong(1, experimentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                int count = rs.getInt("observed_count");
-                List<Integer> observed = rs.wasNull() ? ints(rs.getString("observed_json")) : observed(c, experimentId, count);
-                return Optional.of(new SweepCheckpoint(Optional.ofNullable(rs.getString("optimizer_state")),
-                        Optional.ofNullable(rs.getString("scheduler_state")), rs.getInt("next_number"), observed,
-                        ints(rs.getString("paused_json"))));
-            }
+        try (Connection c = pool.getConnection()) {
+            return CheckpointRows.read(c, experimentId);
         } catch (SQLException e) {
             throw new StoreException("cannot read database " + file(file) + ": " + e.getMessage(), e);
         }
-    }
-
-    private static List<Integer> observed(Connection c, long experimentId, int count) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT trial FROM sweep_observed WHERE experiment_id = ? AND seq < ? ORDER BY seq")) {
-            ps.setLong(1, experimentId);
-            ps.setInt(2, count);
-            try (ResultSet rs = ps.executeQuery()) {
-                var out = new ArrayList<Integer>(count);
-                while (rs.next()) {
-                    out.add(rs.getInt(1));
-                }
-                return out;
-            }
-        }
-    }
-
-    private static List<Integer> ints(String json) {
-        var node = Json.read(json);
-        var out = new ArrayList<Integer>();
-        node.forEach(n -> out.add(n.asInt()));
-        return out;
     }
 
     /** Appends a pipeline checkpoint (committed before this returns). */
