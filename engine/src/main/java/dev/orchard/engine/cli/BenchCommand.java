@@ -2,6 +2,7 @@ package dev.orchard.engine.cli;
 
 import dev.orchard.engine.bench.StorageSize;
 import dev.orchard.engine.bench.TrialThroughput;
+import dev.orchard.engine.optimize.Optimizers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,6 +98,10 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (trials < 1 || slots < 1 || steps < 0 || delayMs < 0) {
+                throw new IllegalArgumentException("--trials and --slots must be at least 1, --steps and --delay-ms at least 0");
+            }
+            optimizers.forEach(Optimizers::checkName); // before the first sweep, not after
             PrintWriter out = cmd.commandLine().getOut();
             Path scratch = Files.createTempDirectory("orchard-bench");
             try {
