@@ -20,9 +20,12 @@ public interface Optimizer {
 
     /**
      * Everything needed to continue after a restart: {@code restore(state())} on a fresh optimizer of the same
-     * context, after re-observing the same history, makes it suggest what this one would.
+     * context, after re-observing the same history, makes it suggest what this one would. It holds only what that
+     * history cannot give (counters, running suggestions, a model's settings), so its size does not grow with the
+     * number of trials: the engine stores it with every checkpoint.
      */
     JsonNode state();
 
+    /** Continues from a {@link #state()}; called after the history it was written with has been re-observed. */
     void restore(JsonNode state);
 }

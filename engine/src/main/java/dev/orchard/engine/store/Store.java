@@ -44,12 +44,14 @@ public final class Store implements AutoCloseable {
     private final boolean inMemory;
     /** Why this store is read-only (its disk was full when it was opened); null when it can write. */
     private final DiskFullException readOnly;
+    private final Housekeeping housekeeping;
 
     private Store(Path file, JdbcConnectionPool pool, boolean inMemory, DiskFullException readOnly) {
         this.file = file;
         this.pool = pool;
         this.inMemory = inMemory;
         this.readOnly = readOnly;
+        this.housekeeping = inMemory || readOnly != null ? null : new Housekeeping(pool, Housekeeping.PERIOD_MS);
     }
 
     /**
@@ -289,37 +291,17 @@ public final class Store implements AutoCloseable {
             }
         }
         if (checkpoint.isPresent()) {
-            writeCheckpoint(c, experimentId, checkpoint.get());
-        }
-    }
-
-    private static void writeCheckpoint(Connection c, long experimentId, SweepCheckpoint cp) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("MERGE INTO sweep_state(experiment_id, optimizer_state, scheduler_state, "
-                + "next_number, observed_json, paused_json, updated_at) KEY(experiment_id) VALUES (?,?,?,?,?,?,?)")) {
-            ps.setLong(1, experimentId);
-            ps.setString(2, cp.optimizerStateJson().orElse(null));
-            ps.setString(3, cp.schedulerStateJson().orElse(null));
-            ps.setInt(4, cp.nextNumber());
-            ps.setString(5, Json.write(cp.observed()));
-            ps.setString(6, Json.write(cp.pausedByUser()));
-            ps.setObject(7, now());
-            ps.executeUpdate();
+            CheckpointRows.write(c, experimentId, checkpoint.get());
         }
     }
 
     /** The sweep's last checkpoint, if it launched anything. */
     public Optional<SweepCheckpoint> sweepCheckpoint(long experimentId) {
-        return query("SELECT * FROM sweep_state WHERE experiment_id = ?", ps -> ps.setLong(1, experimentId), rs ->
-                new SweepCheckpoint(Optional.ofNullable(rs.getString("optimizer_state")),
-                        Optional.ofNullable(rs.getString("scheduler_state")), rs.getInt("next_number"),
-                        ints(rs.getString("observed_json")), ints(rs.getString("paused_json")))).stream().findFirst();
-    }
-
-    private static List<Integer> ints(String json) {
-        var node = Json.read(json);
-        var out = new ArrayList<Integer>();
-        node.forEach(n -> out.add(n.asInt()));
-        return out;
+        try (Connection c = pool.getConnection()) {
+            return CheckpointRows.read(c, experimentId);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read database " + file(file) + ": " + e.getMessage(), e);
+        }
     }
 
     /** Appends a pipeline checkpoint (committed before this returns). */
@@ -747,6 +729,9 @@ public final class Store implements AutoCloseable {
 
     @Override
     public void close() {
+        if (housekeeping != null) {
+            housekeeping.close();
+        }
         if (inMemory) {
             try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
                 st.execute("SHUTDOWN");

@@ -221,6 +221,21 @@ class CliTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void benchStoragePrintsMegabytesPerThousandTrials() {
+        Result r = cli("bench", "storage", "--optimizers", "random,tpe", "--trials", "150", "--slots", "2", "--steps", "3");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("MB/1000 open", "MB/1000 closed");
+        assertThat(r.out().lines().filter(l -> l.startsWith("random ") || l.startsWith("tpe ")))
+                .hasSize(2).allMatch(l -> l.split("\\s+")[1].equals("150"));
+        Result bad = cli("bench", "storage", "--optimizers", "random,nope");
+        assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(bad.err()).contains("unknown optimizer 'nope'").doesNotContain("\tat ");
+        assertThat(bad.out()).doesNotContain("random "); // nothing ran
+        assertThat(cli("bench", "storage", "--trials", "0").err()).contains("--trials and --slots must be at least 1");
+    }
+
+    @Test
     void aSecondProcessOnTheSameDatabaseGetsAClearMessage() throws Exception {
         Path db = tmp.resolve("history");
         try (Orchard held = Orchard.open(db)) {

@@ -281,4 +281,78 @@ class StoreTest {
             assertThat(s.trials(id).get(0).startedAt()).isEqualTo(now);
         }
     }
+
+    static WriteBatch checkpoint(long id, int next, List<Integer> observed) {
+        var cp = new SweepCheckpoint(Optional.of("{\"drawn\":" + next + "}"), Optional.of("{}"), next, observed, List.of(next - 1));
+        return new WriteBatch(Map.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(new WriteBatch.SweepWrite(id, List.of(), Map.of(), Optional.of(cp))));
+    }
+
+    static <T> T sql(Path db, String query, Class<T> type) throws java.sql.SQLException {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + db.toAbsolutePath(), "orchard", "");
+             var rs = c.createStatement().executeQuery(query)) {
+            rs.next();
+            return rs.getObject(1, type);
+        }
+    }
+
+    /**
+     * A checkpoint adds the trials told since the last one to their own table and rewrites only its one small row: what
+     * it writes does not grow with the trials. The told order (not trial order) comes back after a reopen.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void checkpointsAddTheTrialsToldSinceTheLastOne() throws Exception {
+        Path db = dir.resolve("h");
+        long id;
+        var told = new ArrayList<Integer>();
+        try (Store s = Store.open(db)) {
+            id = create(s, "told", ExperimentStatus.RUNNING);
+            assertThat(s.sweepCheckpoint(id)).isEmpty();
+            for (int k = 0; k < 300; k++) {
+                told.add(k % 3 == 0 ? k + 1 : k % 3 == 1 ? k - 1 : k); // out of number order, as parallel trials end
+                s.write(checkpoint(id, k + 1, List.copyOf(told)));
+                if (k % 50 == 0) {
+                    s.write(checkpoint(id, k + 1, List.copyOf(told))); // the same list again adds nothing
+                }
+            }
+            assertThat(s.sweepCheckpoint(id).orElseThrow().observed()).isEqualTo(told);
+        }
+        try (Store s = Store.open(db)) {
+            SweepCheckpoint cp = s.sweepCheckpoint(id).orElseThrow();
+            assertThat(cp.observed()).isEqualTo(told);
+            assertThat(cp.nextNumber()).isEqualTo(300);
+            assertThat(cp.optimizerStateJson()).contains("{\"drawn\":300}");
+            assertThat(cp.pausedByUser()).containsExactly(299);
+        }
+        assertThat(sql(db, "SELECT COUNT(*) FROM sweep_observed", Long.class)).isEqualTo(300L);
+        assertThat(sql(db, "SELECT LENGTH(observed_json) FROM sweep_state", Long.class)).isEqualTo(2L);
+        try (Store s = Store.open(db)) { // a shorter list (no sweep writes one) replaces the longer
+            s.write(checkpoint(id, 301, told.subList(0, 10)));
+            assertThat(s.sweepCheckpoint(id).orElseThrow().observed()).isEqualTo(told.subList(0, 10));
+        }
+        assertThat(sql(db, "SELECT COUNT(*) FROM sweep_observed", Long.class)).isEqualTo(10L);
+    }
+
+    /** A checkpoint written before version 7 kept the told list in observed_json: it is read, and moved on the next write. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aCheckpointOfAnEarlierVersionKeepsItsToldTrials() throws Exception {
+        Path db = dir.resolve("h");
+        long id;
+        try (Store s = Store.open(db)) {
+            id = create(s, "old", ExperimentStatus.INTERRUPTED);
+        }
+        try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + db.toAbsolutePath(), "orchard", "")) {
+            c.createStatement().executeUpdate("INSERT INTO sweep_state(experiment_id, optimizer_state, scheduler_state, next_number, "
+                    + "observed_json, paused_json, updated_at) VALUES (" + id + ", '{}', '{}', 9, '[4,2,7]', '[]', CURRENT_TIMESTAMP)");
+        }
+        try (Store s = Store.open(db)) {
+            assertThat(s.sweepCheckpoint(id).orElseThrow().observed()).containsExactly(4, 2, 7);
+            s.write(checkpoint(id, 10, List.of(4, 2, 7, 9)));
+            assertThat(s.sweepCheckpoint(id).orElseThrow().observed()).containsExactly(4, 2, 7, 9);
+        }
+        assertThat(sql(db, "SELECT COUNT(*) FROM sweep_observed", Long.class)).isEqualTo(4L);
+        assertThat(sql(db, "SELECT observed_json FROM sweep_state", String.class)).isEqualTo("[]");
+    }
 }

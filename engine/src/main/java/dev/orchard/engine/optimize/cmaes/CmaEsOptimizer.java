@@ -86,7 +86,7 @@ import java.util.SplittableRandom;
  *       spaces, where the margin keeps σ from collapsing.</li>
  * </ul>
  * The population doubles at each of the first {@code restarts} restarts (default 9); later restarts keep the largest
- * population. Each restart is logged in {@link #restartLog()}.
+ * population. The last {@value #RESTART_LOG} restarts are logged in {@link #restartLog()}.
  *
  * <h2>Ask/tell</h2>
  * A generation is the set of candidates sampled from one state of the distribution. {@link #suggest} hands out new
@@ -103,27 +103,38 @@ import java.util.SplittableRandom;
  *
  * <h2>Seeds and state</h2>
  * Candidate {@code k} draws its Gaussian vector from the stream {@code (seed, k)}; restart means from their own
- * streams. {@link #state()} serialises everything (mean, σ, C, its eigendecomposition, paths, margin scales, counters,
- * the current generation and the pending candidates), so {@link #restore} continues exactly; observed trial numbers
- * are part of it, so re-observing the history after a restore changes nothing.
+ * streams. {@link #state()} holds what the history of results cannot give, and nothing that grows with it: the
+ * distribution (mean, σ, C, its eigendecomposition, paths, margin scales), counters, and of the current generation only
+ * where it began (its first draw, the number of results told before it, the candidates of earlier generations still
+ * pending then, and which of its results matched no candidate, normally none). {@link #restore}, called after the
+ * engine re-observed the history (the {@link Optimizer} contract), draws the generation's candidates again from their
+ * streams and replays the generation's results from the re-observed history, so it continues exactly.
  */
 public final class CmaEsOptimizer implements Optimizer {
     static final Set<String> KEYS = Set.of("sigma0", "popsize", "restarts", "tol_sigma");
     static final double MAX_CONDITION = 1e14;
+    /** How many of the latest restarts {@link #restartLog()} keeps. */
+    static final int RESTART_LOG = 10;
     private static final long RESTART_SALT = 0x63_6d_61_72_65_73_74L;
     private static final NormalDistribution NORMAL = new NormalDistribution();
 
     /** One sampled point of a generation. */
     private static final class Candidate {
         final double[] x;       // the sample as drawn (before mirroring), on the effective coordinates
-        final String key;
         boolean observed;
         double loss = Double.NaN; // NaN: failed (when observed)
 
-        Candidate(double[] x, String key) {
+        Candidate(double[] x) {
             this.x = x;
-            this.key = key;
         }
+    }
+
+    /** A pending candidate: the configuration's key, its generation and its index there. */
+    private record Ref(String key, int gen, int index) {
+    }
+
+    /** A result told before the first suggestion: a warm start, or the history the engine re-observes before a restore. */
+    private record Told(String key, double loss) {
     }
 
     private final SearchSpace space;
@@ -168,6 +179,15 @@ public final class CmaEsOptimizer implements Optimizer {
     private double bestLoss = Double.POSITIVE_INFINITY;
     private final TrialSet seen = new TrialSet();
     private final List<String> restartLog = new ArrayList<>();
+
+    // where the current generation began, for the state (see restore)
+    private int told;           // results counted so far (each trial once)
+    private int genTold;        // results counted when the generation began
+    private long genDrawn;      // draws made when it began
+    private List<Ref> genPending = List.of(); // candidates of earlier generations pending when it began
+    /** Its results that matched no candidate, as ranges {from, to} of positions from genTold (runs stay one range). */
+    private final List<int[]> unmatched = new ArrayList<>();
+    private final List<Told> beforeStart = new ArrayList<>();
 
     public CmaEsOptimizer(OptimizerContext context) {
         this.space = context.space();
@@ -281,6 +301,7 @@ public final class CmaEsOptimizer implements Optimizer {
 
     private void start() {
         started = true;
+        beforeStart.clear();
         double[] m0 = new double[n];
         for (int j = 0; j < n; j++) {
             double u = warmUnit == null ? 0.5 : warmUnit[dims[j]];
@@ -314,10 +335,31 @@ public final class CmaEsOptimizer implements Optimizer {
         genId++;
         cands.clear();
         observedOrder.clear();
+        genTold = told;
+        genDrawn = drawn;
+        genPending = pendingRefs();
+        unmatched.clear();
+    }
+
+    /** The pending candidates in the order they were drawn (each key's queue keeps that order). */
+    private List<Ref> pendingRefs() {
+        List<Ref> refs = new ArrayList<>();
+        pending.forEach((key, q) -> q.forEach(r -> refs.add(new Ref(key, r[0], r[1]))));
+        refs.sort(Comparator.comparingInt(Ref::gen).thenComparingInt(Ref::index));
+        return List.copyOf(refs);
+    }
+
+    private void addPending(Ref r) {
+        pending.computeIfAbsent(r.key(), k -> new ArrayDeque<>()).addLast(new int[]{r.gen(), r.index()});
     }
 
     private Map<String, Object> sample() {
-        SplittableRandom rng = Seeds.stream(seed, drawn++);
+        return candidate(drawn++);
+    }
+
+    /** Draws the candidate of draw {@code draw} (its own stream) from the current distribution and makes it pending. */
+    private Map<String, Object> candidate(long draw) {
+        SplittableRandom rng = Seeds.stream(seed, draw);
         double[] z = new double[n];
         for (int j = 0; j < n; j += 2) {
             double r = Math.sqrt(-2.0 * Math.log(1.0 - rng.nextDouble()));
@@ -342,8 +384,8 @@ public final class CmaEsOptimizer implements Optimizer {
         }
         Map<String, Object> config = space.fromUnit(u);
         String key = key(space.toUnit(config));
-        cands.add(new Candidate(x, key));
-        pending.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(new int[]{genId, cands.size() - 1});
+        cands.add(new Candidate(x));
+        addPending(new Ref(key, genId, cands.size() - 1));
         return config;
     }
 
@@ -374,28 +416,53 @@ public final class CmaEsOptimizer implements Optimizer {
     public void observe(Observation observation) {
         double[] u = space.toUnit(observation.params()); // throws for a configuration outside the space
         if (!seen.add(observation.trial())) {
-            return; // told before (a history re-observed after restore)
+            return; // told before
         }
+        int position = told++;
         boolean failed = observation.value().isEmpty();
         double loss = failed ? Double.NaN : direction.toLoss(observation.value().getAsDouble());
         if (!failed && loss < bestLoss) {
             bestLoss = loss;
         }
         String key = key(u);
-        ArrayDeque<int[]> q = pending.get(key);
-        if (q == null) { // not suggested here: a warm start
+        if (!started) {
+            beforeStart.add(new Told(key, loss));
+        }
+        if (!match(key, loss)) { // not suggested here: a warm start
             if (!started && !failed && loss < warmLoss) {
                 warmLoss = loss;
                 warmUnit = u;
             }
-            return;
+            if (started) {
+                addUnmatched(position - genTold);
+            }
+        }
+    }
+
+    private void addUnmatched(int p) {
+        int[] last = unmatched.isEmpty() ? null : unmatched.get(unmatched.size() - 1);
+        if (last != null && last[1] == p - 1) {
+            last[1] = p;
+        } else {
+            unmatched.add(new int[]{p, p});
+        }
+    }
+
+    /**
+     * Gives a result to the first pending candidate with its configuration, and updates the distribution when it
+     * completes the generation; false when no candidate is pending with this configuration.
+     */
+    private boolean match(String key, double loss) {
+        ArrayDeque<int[]> q = pending.get(key);
+        if (q == null) {
+            return false;
         }
         int[] ref = q.pollFirst();
         if (q.isEmpty()) {
             pending.remove(key);
         }
         if (ref[0] != genId) {
-            return; // a candidate of a generation that already updated, or that a restart discarded
+            return true; // a candidate of a generation that already updated, or that a restart discarded
         }
         Candidate cand = cands.get(ref[1]);
         cand.observed = true;
@@ -404,6 +471,7 @@ public final class CmaEsOptimizer implements Optimizer {
         if (observedOrder.size() == lambda) {
             update();
         }
+        return true;
     }
 
     private void update() {
@@ -540,6 +608,9 @@ public final class CmaEsOptimizer implements Optimizer {
 
     private void restart(String reason) {
         restartLog.add(reason + " after generation " + gen + " of run " + restarts + " (λ=" + lambda + ")");
+        if (restartLog.size() > RESTART_LOG) {
+            restartLog.remove(0);
+        }
         restarts++;
         if (restarts <= maxDoublings) {
             lambda *= 2;
@@ -710,23 +781,21 @@ public final class CmaEsOptimizer implements Optimizer {
     @Override
     public JsonNode state() {
         ObjectNode s = JsonNodeFactory.instance.objectNode();
-        s.put("version", 1);
+        s.put("version", 2);
         s.put("dimension", n);
         s.put("started", started);
         s.put("drawn", drawn);
         s.put("gen_id", genId);
         s.put("restarts", restarts);
         s.put("generations", generations);
+        s.put("told", told);
         putNumber(s, "best", bestLoss);
         putNumber(s, "warm_loss", warmLoss);
         if (warmUnit != null) {
             s.set("warm_unit", array(warmUnit));
         }
-        s.set("observed", seen.toJson());
         ArrayNode log = s.putArray("restart_log");
         restartLog.forEach(log::add);
-        ArrayNode pend = s.putArray("pending");
-        pending.forEach((key, q) -> q.forEach(ref -> pend.addArray().add(key).add(ref[0]).add(ref[1])));
         if (started) {
             s.put("lambda", lambda);
             s.put("sigma", sigma);
@@ -741,46 +810,53 @@ public final class CmaEsOptimizer implements Optimizer {
             s.put("eigen_gen", eigenGen);
             s.put("last_improvement", lastImprovement);
             putNumber(s, "run_best", runBest);
-            ArrayNode cs = s.putArray("candidates");
-            for (Candidate cd : cands) {
-                ObjectNode o = cs.addObject();
-                o.set("x", array(cd.x));
-                o.put("key", cd.key);
-                o.put("observed", cd.observed);
-                putNumber(o, "loss", cd.loss);
-            }
-            ArrayNode order = s.putArray("observed_order");
-            observedOrder.forEach(order::add);
+            s.put("gen_drawn", genDrawn);
+            s.put("gen_told", genTold);
+            ArrayNode pend = s.putArray("gen_pending");
+            genPending.forEach(r -> pend.addArray().add(r.key()).add(r.gen()).add(r.index()));
+            ArrayNode um = s.putArray("unmatched");
+            unmatched.forEach(r -> um.addArray().add(r[0]).add(r[1]));
         }
         return s;
     }
 
+    /**
+     * Continues from {@link #state()}, after the engine re-observed the history (which counted the told trials and
+     * kept their results for this): the current generation's candidates are drawn again from their streams, the
+     * candidates of earlier generations that were pending when it began are queued first, and the generation's
+     * results (the re-observed history from {@code gen_told} on, less the unmatched ones) are matched to them again
+     * in the order told. A state written by an earlier version (1, which held the candidates themselves) restores too.
+     */
     @Override
     public void restore(JsonNode s) {
         if (s.path("dimension").asInt(n) != n) {
             throw new IllegalArgumentException("cmaes state is for " + s.path("dimension").asInt()
                     + " coordinates, this space has " + n);
         }
+        List<Told> history = List.copyOf(beforeStart);
         started = s.path("started").asBoolean(false);
         drawn = s.path("drawn").asLong(0);
         genId = s.path("gen_id").asInt(0);
         restarts = s.path("restarts").asInt(0);
         generations = s.path("generations").asLong(0);
+        told = s.path("told").asInt(history.size());
         bestLoss = number(s.path("best"), Double.POSITIVE_INFINITY);
         warmLoss = number(s.path("warm_loss"), Double.POSITIVE_INFINITY);
         warmUnit = s.has("warm_unit") ? vector(s.get("warm_unit"), full) : null;
-        seen.restore(s.path("observed"));
         restartLog.clear();
         s.path("restart_log").forEach(e -> restartLog.add(e.asText()));
-        pending.clear();
-        for (JsonNode e : s.path("pending")) {
-            pending.computeIfAbsent(e.get(0).asText(), k -> new ArrayDeque<>()).addLast(new int[]{e.get(1).asInt(), e.get(2).asInt()});
+        while (restartLog.size() > RESTART_LOG) {
+            restartLog.remove(0);
         }
+        pending.clear();
         cands.clear();
         observedOrder.clear();
+        unmatched.clear();
+        genPending = List.of();
         if (!started) {
-            return;
+            return; // the results told so far stay a warm start
         }
+        beforeStart.clear();
         lambda = s.path("lambda").asInt();
         st = Strategy.of(n, lambda);
         sigma = s.path("sigma").asDouble();
@@ -795,13 +871,56 @@ public final class CmaEsOptimizer implements Optimizer {
         eigenGen = s.path("eigen_gen").asInt();
         lastImprovement = s.path("last_improvement").asInt();
         runBest = number(s.path("run_best"), Double.POSITIVE_INFINITY);
+        if (s.path("version").asInt(1) == 1) {
+            restoreGeneration1(s);
+            return;
+        }
+        genDrawn = s.path("gen_drawn").asLong(drawn);
+        genTold = s.path("gen_told").asInt(told);
+        List<Ref> refs = new ArrayList<>();
+        s.path("gen_pending").forEach(e -> refs.add(new Ref(e.get(0).asText(), e.get(1).asInt(), e.get(2).asInt())));
+        genPending = List.copyOf(refs);
+        genPending.forEach(this::addPending);
+        for (long k = genDrawn; k < drawn; k++) {
+            candidate(k);
+        }
+        s.path("unmatched").forEach(e -> unmatched.add(new int[]{e.get(0).asInt(), e.get(1).asInt()}));
+        // the generation's results are the last told - gen_told of the history (aligned at its end, should it differ)
+        int offset = history.size() - told;
+        for (int p = genTold; p < told; p++) {
+            int i = p + offset;
+            if (i >= 0 && i < history.size() && !isUnmatched(p - genTold)) {
+                match(history.get(i).key(), history.get(i).loss());
+            }
+        }
+    }
+
+    private boolean isUnmatched(int p) {
+        for (int[] r : unmatched) {
+            if (p >= r[0] && p <= r[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The current generation from a version-1 state, which held its candidates and all pending ones. */
+    private void restoreGeneration1(JsonNode s) {
         for (JsonNode o : s.path("candidates")) {
-            Candidate cd = new Candidate(vector(o.path("x"), n), o.path("key").asText());
+            Candidate cd = new Candidate(vector(o.path("x"), n));
             cd.observed = o.path("observed").asBoolean();
             cd.loss = number(o.path("loss"), Double.NaN);
             cands.add(cd);
         }
         s.path("observed_order").forEach(e -> observedOrder.add(e.asInt()));
+        List<Ref> refs = new ArrayList<>();
+        s.path("pending").forEach(e -> refs.add(new Ref(e.get(0).asText(), e.get(1).asInt(), e.get(2).asInt())));
+        refs.sort(Comparator.comparingInt(Ref::gen).thenComparingInt(Ref::index));
+        refs.forEach(this::addPending);
+        // as far as version 1 tells: no result of this generation went to an older candidate or matched none
+        genDrawn = drawn - cands.size();
+        genTold = told - observedOrder.size();
+        genPending = refs.stream().filter(r -> r.gen() != genId).toList();
     }
 
     private static void putNumber(ObjectNode o, String key, double v) {

@@ -1,9 +1,7 @@
 package dev.orchard.engine.optimize.evolution;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchard.engine.optimize.Observation;
 import dev.orchard.engine.optimize.Optimizer;
 import dev.orchard.engine.optimize.OptimizerContext;
@@ -49,8 +47,10 @@ import java.util.SplittableRandom;
  * (default 1), {@code mutation_sigma} (default 0.15, in (0, 1]).
  *
  * <p>Seeds: child {@code k} draws from its own stream {@code (seed, k)}, so suggestions depend only on the seed and the
- * results told before them. The state holds the population, the counters and the observed trial numbers (so a history
- * re-observed after {@link #restore} is not counted twice); it is restored exactly.
+ * results told before them. The state holds the two counters only: the population is the last {@code population}
+ * results of the history, which the engine re-observes before {@link #restore} (the {@link Optimizer} contract), so
+ * it is rebuilt exactly and the state does not grow with the trials. The observed trial numbers make a trial told
+ * twice count once.
  */
 public final class RegularizedEvolutionOptimizer implements Optimizer {
     static final Set<String> KEYS = Set.of("population", "sample", "mutations", "mutation_sigma");
@@ -245,46 +245,19 @@ public final class RegularizedEvolutionOptimizer implements Optimizer {
 
     @Override
     public JsonNode state() {
-        ObjectNode s = JsonNodeFactory.instance.objectNode();
-        s.put("initial", initialDrawn);
-        s.put("children", children);
-        ArrayNode pop = s.putArray("population");
-        for (Member m : population) {
-            ObjectNode o = pop.addObject();
-            o.put("trial", m.trial());
-            o.put("loss", m.loss());
-            ArrayNode u = o.putArray("unit");
-            for (double x : m.unit()) {
-                if (Double.isNaN(x)) {
-                    u.addNull(); // inactive
-                } else {
-                    u.add(x);
-                }
-            }
-        }
-        s.set("observed", seen.toJson());
-        return s;
+        return JsonNodeFactory.instance.objectNode().put("initial", initialDrawn).put("children", children);
     }
 
+    /**
+     * Continues from {@link #state()}, after the history was re-observed (which rebuilt the population). The
+     * {@code population} and {@code observed} of a state written by an earlier version are ignored: the re-observed
+     * history gives the same.
+     */
     @Override
     public void restore(JsonNode state) {
         initialDrawn = state.path("initial").asLong(0);
         children = state.path("children").asLong(0);
         initial.restore(JsonNodeFactory.instance.objectNode().put("index", initialDrawn).put("drawn", initialDrawn));
-        population.clear();
-        for (JsonNode o : state.path("population")) {
-            JsonNode u = o.path("unit");
-            if (u.size() != space.dimension()) {
-                throw new IllegalArgumentException("evolution state has a member with " + u.size()
-                        + " coordinates, the space has " + space.dimension());
-            }
-            double[] unit = new double[u.size()];
-            for (int i = 0; i < unit.length; i++) {
-                unit[i] = u.get(i).isNull() ? Double.NaN : u.get(i).asDouble();
-            }
-            population.addLast(new Member(o.path("trial").asInt(), unit, o.path("loss").asDouble()));
-        }
-        seen.restore(state.path("observed"));
     }
 
     public static final class Provider implements OptimizerProvider {

@@ -1,15 +1,12 @@
 package dev.orchard.engine.optimize.evolution;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The trial numbers already observed, kept as disjoint ranges (trials are numbered consecutively, so this stays
- * small). It makes {@code observe} idempotent: a history re-observed after {@code restore} is not counted twice.
+ * small). It makes {@code observe} idempotent: a trial told twice counts once. Not part of the optimizer's state:
+ * the engine re-observes the history before {@code restore}, which fills it again.
  */
 final class TrialSet {
     private final TreeMap<Integer, Integer> ranges = new TreeMap<>(); // start -> end, both included
@@ -39,28 +36,5 @@ final class TrialSet {
         }
         ranges.put(start, end);
         return true;
-    }
-
-    void clear() {
-        ranges.clear();
-    }
-
-    /** {@code [[start, end], ...]} */
-    ArrayNode toJson() {
-        ArrayNode a = JsonNodeFactory.instance.arrayNode();
-        ranges.forEach((s, e) -> a.addArray().add(s).add(e));
-        return a;
-    }
-
-    void restore(JsonNode json) {
-        ranges.clear();
-        for (JsonNode r : json) {
-            int s = r.get(0).asInt();
-            int e = r.get(1).asInt();
-            if (e < s) {
-                throw new IllegalArgumentException("observed-trial range [" + s + ", " + e + "] is empty");
-            }
-            ranges.put(s, e);
-        }
     }
 }

@@ -48,10 +48,12 @@ import java.util.SplittableRandom;
  * intersection search space) and samples any other parameter independently, with the multivariate bandwidth rule as
  * Optuna does. Single-valued parameters are fixed and not modelled.
  *
- * <p>State: the number of suggestions made, the completed and pruned observations, and the suggested-but-unobserved
- * configurations. {@code restore} alone continues the exact sequence; re-observing the history as well does no harm
- * (observations are keyed by trial number; a trial observed again replaces its earlier observation). An observation
- * releases the first pending suggestion with the same parameters (the engine passes the suggested map back unchanged).
+ * <p>State: the number of suggestions made and the suggested-but-unobserved configurations (the running trials, so
+ * bounded by the parallelism), never the observations: the engine re-observes the history it told before
+ * {@link #restore} (the {@link Optimizer} contract), so storing it again would make every checkpoint grow with the
+ * trials. Observations are keyed by trial number (a trial observed again replaces its earlier observation). An
+ * observation releases the first pending suggestion with the same parameters (the engine passes the suggested map
+ * back unchanged).
  */
 public final class TpeOptimizer implements Optimizer {
 
@@ -69,8 +71,8 @@ public final class TpeOptimizer implements Optimizer {
     /** Below/above split of the observations; rebuilt after an observation arrives. */
     private Split split;
 
-    /** A completed or pruned trial; {@code params} holds the space's parameters only, for {@link #state()}. */
-    private record Obs(int trial, double[] x, boolean pruned, double value, double loss, Map<String, Object> params) {
+    /** A completed or pruned trial. */
+    private record Obs(int trial, double[] x, boolean pruned, double loss) {
     }
 
     private record Pending(double[] x, Map<String, Object> config) {
@@ -308,37 +310,17 @@ public final class TpeOptimizer implements Optimizer {
         Obs old = observed.remove(o.trial());
         boolean counts = (o.state() == TrialState.COMPLETED || o.state() == TrialState.PRUNED) && o.value().isPresent();
         if (counts) {
-            record(o.trial(), x, o.state() == TrialState.PRUNED, o.value().getAsDouble(), o.params());
+            observed.put(o.trial(), new Obs(o.trial(), x, o.state() == TrialState.PRUNED, direction.toLoss(o.value().getAsDouble())));
         }
         if (counts || old != null) {
             split = null;
         }
     }
 
-    private void record(int trial, double[] x, boolean pruned, double value, Map<String, ?> params) {
-        Map<String, Object> kept = new LinkedHashMap<>();
-        for (Dim d : dims) {
-            Object v = params.get(d.name());
-            if (v != null) {
-                kept.put(d.name(), v);
-            }
-        }
-        observed.put(trial, new Obs(trial, x, pruned, value, direction.toLoss(value), Collections.unmodifiableMap(kept)));
-    }
-
     @Override
     public JsonNode state() {
         ObjectNode s = JsonNodeFactory.instance.objectNode();
         s.put("suggested", suggested);
-        ArrayNode h = s.putArray("observations");
-        List<Obs> byTrial = new ArrayList<>(observed.values());
-        byTrial.sort(BY_TRIAL);
-        for (Obs o : byTrial) {
-            ObjectNode e = h.addObject();
-            e.put("trial", o.trial).put("state", o.pruned ? "pruned" : "completed").put("value", o.value);
-            ObjectNode c = e.putObject("params");
-            o.params.forEach((k, v) -> c.set(k, json(v)));
-        }
         ArrayNode p = s.putArray("pending");
         for (Pending q : pending) {
             ObjectNode c = p.addObject();
@@ -365,33 +347,11 @@ public final class TpeOptimizer implements Optimizer {
     }
 
     /**
-     * Continues from {@link #state()}. The state holds the completed and pruned observations too, so restoring alone
-     * is enough; re-observing the same history as well (before or after) changes nothing, since observations are
-     * keyed by trial number. Throws {@link IllegalArgumentException} for an observation the space cannot hold.
+     * Continues from {@link #state()}, after the history was re-observed. An {@code observations} list in a state
+     * written by an earlier version is ignored: the re-observed history holds the same trials.
      */
     @Override
     public void restore(JsonNode state) {
-        long s = state.path("suggested").asLong(0);
-        record Restored(int trial, double[] x, boolean pruned, double value, Map<String, Object> params) {
-        }
-        List<Restored> obs = new ArrayList<>();
-        for (JsonNode e : state.path("observations")) {
-            int trial = e.path("trial").asInt();
-            JsonNode v = e.path("value");
-            String st = e.path("state").asText("completed");
-            if (!v.isNumber() || !Double.isFinite(v.asDouble()) || !(st.equals("completed") || st.equals("pruned"))) {
-                throw new IllegalArgumentException("TPE state: observation of trial " + trial
-                        + " needs a finite \"value\" and \"state\" completed or pruned, got " + e);
-            }
-            Map<String, Object> params = config(e.path("params"));
-            double[] x;
-            try {
-                x = parse(params);
-            } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException("TPE state: observation of trial " + trial + ": " + ex.getMessage(), ex);
-            }
-            obs.add(new Restored(trial, x, st.equals("pruned"), v.asDouble(), params));
-        }
         List<Pending> p = new ArrayList<>();
         for (JsonNode c : state.path("pending")) {
             Map<String, Object> config = config(c);
@@ -401,10 +361,7 @@ public final class TpeOptimizer implements Optimizer {
                 // a running trial of another space version: it only steered the constant liar, so resume without it
             }
         }
-        suggested = s;
-        for (Restored r : obs) {
-            record(r.trial, r.x, r.pruned, r.value, r.params);
-        }
+        suggested = state.path("suggested").asLong(0);
         pending.clear();
         pending.addAll(p);
         split = null;
