@@ -59,7 +59,7 @@ final class Runners {
                     Files.writeString(ctx.checkpointDir().resolve("step"), String.valueOf(s));
                     return v;
                 }
-                sleep(delay / parts);
+                sleep(delay * (s + 1) / parts - delay * s / parts); // the steps' sleeps add up to the delay
                 double gap = (1 + Math.abs(v)) * Math.exp(-4.0 * (s + 1) / steps) * (s + 1 == steps ? 0 : 1);
                 ctx.report(s, v + gap);
             }
