@@ -293,7 +293,8 @@ public final class CommandRunner implements TrialRunner {
             if (!Files.exists(log)) {
                 Files.createFile(log);
             }
-            rec = new RunRecord(runId, Files.size(log), System.currentTimeMillis(), Optional.empty(), Optional.empty(), false);
+            rec = new RunRecord(runId, Files.size(log), System.currentTimeMillis(), ctx.resources().gpus(), Optional.empty(),
+                    Optional.empty(), false);
             rec.write(log); // before the start: a crash right after it still finds the run by its id
             out = new TrialOutput(log, rec.offset(), logLimitBytes, maxLineBytes, metric, ctx);
         } catch (IOException ex) {

@@ -102,13 +102,22 @@ public final class ResourcePool {
      * {@link InterruptedException}.
      */
     public Optional<Lease> acquire(ResourceRequest request, BooleanSupplier cancelled) throws InterruptedException {
+        return acquire(request, List.of(), cancelled);
+    }
+
+    /**
+     * {@link #acquire(ResourceRequest, BooleanSupplier)}, taking the GPUs in {@code preferred} first when they are
+     * free: a trial picked up after a crash of the engine runs on the devices it was started with.
+     */
+    public Optional<Lease> acquire(ResourceRequest request, List<Integer> preferred, BooleanSupplier cancelled)
+            throws InterruptedException {
         check(request);
         lock.lockInterruptibly();
         try {
             if (cancelled.getAsBoolean()) {
                 return Optional.empty();
             }
-            Waiter w = new Waiter(request);
+            Waiter w = new Waiter(request, preferred);
             queue.addLast(w);
             dispatch();
             while (w.granted == null) {
@@ -142,6 +151,13 @@ public final class ResourcePool {
                 continue;
             }
             var taken = new ArrayList<Integer>(w.request.gpus());
+            for (int g : w.preferred) {
+                int i = gpus.indexOf(g);
+                if (i >= 0 && !gpuBusy[i] && taken.size() < w.request.gpus()) {
+                    gpuBusy[i] = true;
+                    taken.add(g);
+                }
+            }
             for (int i = 0; i < gpuBusy.length && taken.size() < w.request.gpus(); i++) {
                 if (!gpuBusy[i]) {
                     gpuBusy[i] = true;
@@ -187,10 +203,12 @@ public final class ResourcePool {
 
     private static final class Waiter {
         final ResourceRequest request;
+        final List<Integer> preferred;
         Resources granted; // guarded by the pool's lock
 
-        Waiter(ResourceRequest request) {
+        Waiter(ResourceRequest request, List<Integer> preferred) {
             this.request = request;
+            this.preferred = List.copyOf(preferred);
         }
     }
 

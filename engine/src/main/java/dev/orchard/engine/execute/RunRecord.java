@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -21,11 +22,16 @@ import java.util.OptionalInt;
  * {@code trial-N.run} beside the log, replaced atomically; the wrapper writes {@code "RUN_ID CODE"} to
  * {@code trial-N.exit} when the trial ends.
  *
+ * @param gpus        the GPUs the run was given ({@code CUDA_VISIBLE_DEVICES}): a later engine gives them to it again
  * @param pid         the wrapper's pid (it leads the run's process group); absent until the process started
  * @param pidStarted  that process's start instant in epoch milliseconds, to tell it from a later owner of the pid
  */
-public record RunRecord(String runId, long offset, long startedAt, Optional<Long> pid, Optional<Long> pidStarted,
-                        boolean stopRequested) {
+public record RunRecord(String runId, long offset, long startedAt, List<Integer> gpus, Optional<Long> pid,
+                        Optional<Long> pidStarted, boolean stopRequested) {
+
+    public RunRecord {
+        gpus = gpus == null ? List.of() : List.copyOf(gpus);
+    }
 
     /** The run record of the trial whose log is {@code log}. */
     public static Path fileFor(Path log) {
@@ -44,11 +50,11 @@ public record RunRecord(String runId, long offset, long startedAt, Optional<Long
     }
 
     RunRecord started(long pid, Instant at) {
-        return new RunRecord(runId, offset, startedAt, Optional.of(pid), Optional.of(at.toEpochMilli()), stopRequested);
+        return new RunRecord(runId, offset, startedAt, gpus, Optional.of(pid), Optional.of(at.toEpochMilli()), stopRequested);
     }
 
     RunRecord stopping() {
-        return new RunRecord(runId, offset, startedAt, pid, pidStarted, true);
+        return new RunRecord(runId, offset, startedAt, gpus, pid, pidStarted, true);
     }
 
     /** The record of {@code log}'s latest run; empty when there is none or it cannot be read (then nothing is known). */

@@ -281,7 +281,8 @@ public final class Orchard implements AutoCloseable {
             return Sweep.ResourceGate.NONE;
         }
         pool.check(perTrial);
-        return cancelled -> pool.acquire(perTrial, cancelled).map(lease -> new Sweep.Held(lease.resources(), lease::close));
+        return (preferred, cancelled) -> pool.acquire(perTrial, preferred, cancelled)
+                .map(lease -> new Sweep.Held(lease.resources(), lease::close));
     }
 
     private void journal(dev.orchard.engine.store.WriteBatch.SweepWrite write, boolean durable) {

@@ -3,6 +3,7 @@ package dev.orchard.engine.experiment;
 import dev.orchard.engine.events.EngineEvent;
 import dev.orchard.engine.events.EventBus;
 import dev.orchard.engine.execute.CommandRunner;
+import dev.orchard.engine.execute.RunRecord;
 import dev.orchard.engine.execute.TrialContext;
 import dev.orchard.engine.execute.TrialRunner;
 import dev.orchard.engine.json.Json;
@@ -50,6 +51,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * A running sweep. One control thread asks the scheduler what to start (fresh configurations from the optimizer,
@@ -137,10 +139,13 @@ public final class Sweep {
 
     /** Where a trial's devices come from; {@link #NONE} when trials need none. */
     interface ResourceGate {
-        /** Waits for the trial's resources; empty if {@code cancelled} turned true first. */
-        Optional<Held> acquire(java.util.function.BooleanSupplier cancelled) throws InterruptedException;
+        /**
+         * Waits for the trial's resources, the GPUs in {@code preferred} first when they are free; empty if
+         * {@code cancelled} turned true first.
+         */
+        Optional<Held> acquire(List<Integer> preferred, BooleanSupplier cancelled) throws InterruptedException;
 
-        ResourceGate NONE = cancelled -> Optional.of(new Held(Resources.NONE, () -> {
+        ResourceGate NONE = (preferred, cancelled) -> Optional.of(new Held(Resources.NONE, () -> {
         }));
     }
 
@@ -669,7 +674,9 @@ public final class Sweep {
         TrialResult result;
         Optional<Held> held = Optional.empty();
         try {
-            held = resources.acquire(tc::stop);
+            // a run picked up after a crash keeps the GPUs it was started on
+            List<Integer> preferred = pickUp ? RunRecord.read(logFile(trial.number())).map(RunRecord::gpus).orElse(List.of()) : List.of();
+            held = resources.acquire(preferred, tc::stop);
             if (held.isEmpty()) {
                 result = TrialResult.stopped(trial.lastStep());
             } else {

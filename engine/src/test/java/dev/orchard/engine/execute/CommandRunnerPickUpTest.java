@@ -86,7 +86,7 @@ class CommandRunnerPickUpTest {
         if (!Files.exists(log)) {
             Files.writeString(log, "an earlier run's output\n");
         }
-        var rec = new RunRecord(UUID.randomUUID().toString(), Files.size(log), System.currentTimeMillis(),
+        var rec = new RunRecord(UUID.randomUUID().toString(), Files.size(log), System.currentTimeMillis(), List.of(),
                 Optional.empty(), Optional.empty(), false);
         rec.write(log);
         ProcessBuilder pb = new ProcessBuilder(ProcessTree.inOwnSession(CommandRunner.wrapped(List.of("./trial.sh"),

@@ -82,6 +82,7 @@ class CommandRunnerTreeTest {
         assertThat(c.checkpointDir()).isDirectory();
         assertThat(c.started).hasSize(1);
         assertThat(c.started.get(0).pid()).as("the handle leads the trial's process group").hasToString(seen.get("pgid"));
+        assertThat(RunRecord.read(c.logFile()).orElseThrow().gpus()).as("a later engine gives it the same GPUs").containsExactly(1, 3);
     }
 
     @Test

@@ -46,6 +46,18 @@ class ResourcePoolTest {
     }
 
     @Test
+    void preferredGpusAreTakenWhenFreeAndTheRestFirstFit() throws Exception {
+        var pool = new ResourcePool(List.of(0, 1, 2, 3), 8);
+        ResourcePool.Lease a = pool.acquire(new ResourceRequest(1, 1), List.of(2), NEVER).orElseThrow();
+        assertThat(a.resources().gpus()).as("the GPU a picked-up run was started on").containsExactly(2);
+        // one preferred GPU is busy: the other is taken, the rest first fit; a GPU not in the pool is ignored
+        ResourcePool.Lease b = pool.acquire(new ResourceRequest(2, 1), List.of(2, 3, 9), NEVER).orElseThrow();
+        assertThat(b.resources().gpus()).containsExactly(3, 0);
+        ResourcePool.Lease c = pool.acquire(new ResourceRequest(1, 1), NEVER).orElseThrow();
+        assertThat(c.resources().gpus()).containsExactly(1);
+    }
+
+    @Test
     void grantsWholeGpusAndCpuSlotsAndTakesThemBackOnce() throws Exception {
         var pool = new ResourcePool(List.of(0, 1, 2), 8);
         ResourcePool.Lease a = pool.acquire(new ResourceRequest(2, 3), NEVER).orElseThrow();
