@@ -19,11 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Hostile clients of the JSON-lines servers, against a real {@code orchard curriculum serve --port} process with a
@@ -161,13 +163,8 @@ class ServeLimitsTest {
             }
         }
         // the served ones left: their places are free again (as soon as the server has seen them go)
-        String answer = BUSY;
-        for (int attempt = 0; attempt < 600 && answer.equals(BUSY); attempt++) {
-            answer = ask(server.port(), "{\"op\":\"sample\"}");
-            if (answer.equals(BUSY)) {
-                Thread.sleep(50);
-            }
-        }
+        String answer = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> ask(server.port(), "{\"op\":\"sample\"}"), a -> !a.equals(BUSY));
         assertThat(answer).matches("\\{\"task\":\"[ab]\"}");
     }
 
@@ -181,13 +178,8 @@ class ServeLimitsTest {
                 assertClosedByServer(in);
             }
         }
-        String answer = "";
-        for (int attempt = 0; attempt < 600 && !answer.startsWith("{\"task\""); attempt++) {
-            answer = ask(server.port(), "{\"op\":\"sample\"}");
-            if (!answer.startsWith("{\"task\"")) {
-                Thread.sleep(50);
-            }
-        }
+        String answer = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> ask(server.port(), "{\"op\":\"sample\"}"), a -> a.startsWith("{\"task\""));
         assertThat(answer).matches("\\{\"task\":\"[ab]\"}");
         JsonNode stats = Json.read(ask(server.port(), "{\"op\":\"stats\"}"));
         assertThat(stats.get("samples").asLong()).isEqualTo(1);

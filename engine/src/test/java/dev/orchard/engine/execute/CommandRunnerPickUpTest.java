@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -116,13 +117,10 @@ class CommandRunnerPickUpTest {
         return Files.readAllLines(dir.resolve("starts"));
     }
 
-    void awaitCheckpoint(TestTrialContext c, int step) throws Exception {
+    void awaitCheckpoint(TestTrialContext c, int step) {
         Path f = c.checkpointDir().resolve("step");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!(Files.exists(f) && Files.readString(f).trim().equals(String.valueOf(step)))) {
-            assertThat(System.nanoTime()).as("step %d reached", step).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        await("checkpoint of step " + step).atMost(Duration.ofSeconds(30))
+                .until(() -> Files.exists(f) && Files.readString(f).trim().equals(String.valueOf(step)));
     }
 
     @Test
@@ -162,12 +160,8 @@ class CommandRunnerPickUpTest {
         assertThat(starts()).containsExactly("start 0");
     }
 
-    void awaitReports(TestTrialContext c, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (c.reports.size() < n) {
-            assertThat(System.nanoTime()).as("%d reports read", n).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+    void awaitReports(TestTrialContext c, int n) {
+        await(n + " reports read").atMost(Duration.ofSeconds(30)).until(() -> c.reports.size() >= n);
     }
 
     @Test
