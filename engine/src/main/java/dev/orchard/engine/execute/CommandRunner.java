@@ -224,10 +224,7 @@ public final class CommandRunner implements TrialRunner {
             return new PickedUp(Optional.empty(), previous); // nothing recorded: a restart, as before
         }
         RunRecord rec = found.get();
-        // the engine may have died between starting the run and noting its pid: the run's leader carries its id
-        Optional<ProcessHandle> alive = rec.pid().isPresent()
-                ? ProcessTree.find(rec.pid().get(), Instant.ofEpochMilli(rec.pidStarted().orElse(0L)))
-                : ProcessTree.runLeader(rec.runId());
+        Optional<ProcessHandle> alive = rec.leader();
         // read before anything is ended here: a status written after that would be this engine's doing
         OptionalInt code = rec.exitCode(log);
         if (alive.isPresent() && !rec.stopRequested()) {
@@ -235,11 +232,7 @@ public final class CommandRunner implements TrialRunner {
             TrialOutput out = new TrialOutput(log, rec.offset(), logLimitBytes, maxLineBytes, metric, ctx);
             return new PickedUp(Optional.of(supervise(ctx, new Adopted(alive.get(), rec, log), out, rec, log, previous)), previous);
         }
-        if (alive.isPresent()) {
-            ProcessTree.terminate(alive.get(), grace, rec.runId()); // the dead engine had asked it to end
-        } else {
-            ProcessTree.terminateRun(rec.runId(), grace); // children that outlived it
-        }
+        rec.end(grace); // asked by the dead engine to end, or children that outlived it
         TrialOutput out = new TrialOutput(log, rec.offset(), logLimitBytes, maxLineBytes, metric, ctx);
         try {
             out.finish();

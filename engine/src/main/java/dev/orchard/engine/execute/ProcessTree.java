@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 public final class ProcessTree {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessTree.class);
     private static final long POLL_MS = 50;
+    /** Polls between two looks for processes forked while a run is being ended. */
+    private static final int LOOK_EVERY = 5;
     /** How far a recorded start instant may be from the live process's one and still be the same process. */
     private static final Duration SAME_START = Duration.ofSeconds(1);
     private static final Path PROC = Path.of("/proc");
@@ -121,14 +123,17 @@ public final class ProcessTree {
         leader.ifPresent(ProcessHandle::destroy);
         tree.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + grace.toNanos();
-        while (System.nanoTime() < deadline) {
+        for (int round = 1; System.nanoTime() < deadline; round++) {
             if (!alive(leader, tree, group)) {
                 return pause.done(Outcome.TERMINATED);
             }
-            // a process may have been forked between the snapshot and the signal: it must not escape
-            int known = tree.size();
-            look.run();
-            tree.subList(known, tree.size()).forEach(ProcessHandle::destroy);
+            // a process may have been forked between the snapshot and the signal: it must not escape (a look reads
+            // every process's environment, so it is taken every few rounds, not every 50 ms)
+            if (round % LOOK_EVERY == 0) {
+                int known = tree.size();
+                look.run();
+                tree.subList(known, tree.size()).forEach(ProcessHandle::destroy);
+            }
             pause.sleep(POLL_MS);
         }
         if (!alive(leader, tree, group)) {

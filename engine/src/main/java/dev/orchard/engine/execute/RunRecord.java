@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -61,11 +61,23 @@ public record RunRecord(String runId, long offset, long startedAt, List<Integer>
     public static Optional<RunRecord> read(Path log) {
         try {
             return Optional.of(Json.WIRE.readValue(Files.readString(fileFor(log)), RunRecord.class));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
         } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // a torn or foreign file: treated as no record
+            return Optional.empty(); // none, or a torn or foreign file: nothing is known
         }
+    }
+
+    /**
+     * The run's wrapper if it still runs: the recorded pid when it is still that process, else (the engine died
+     * before noting the pid) the process that carries the run's id and leads its own group.
+     */
+    public Optional<ProcessHandle> leader() {
+        return pid.isPresent() ? ProcessTree.find(pid.get(), Instant.ofEpochMilli(pidStarted.orElse(0L)))
+                : ProcessTree.runLeader(runId);
+    }
+
+    /** Ends what is left of the run: its group, when its leader still runs, and every process that carries its id. */
+    public void end(Duration grace) {
+        leader().ifPresentOrElse(h -> ProcessTree.terminate(h, grace, runId), () -> ProcessTree.terminateRun(runId, grace));
     }
 
     /** Replaces the record atomically: a reader sees the old one or the new one, never half of one. */

@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 
 /** Ends what is left of the runs of trials whose engine died, where no runner picks them up. */
 final class Orphans {
@@ -26,10 +25,6 @@ final class Orphans {
 
     /** The run recorded beside a trial's log: its process group, and every process that carries its run id. */
     static void endRun(Path log, Duration grace) {
-        RunRecord.read(log).ifPresent(r -> {
-            r.pid().flatMap(pid -> ProcessTree.find(pid, Instant.ofEpochMilli(r.pidStarted().orElse(0L))))
-                    .ifPresent(h -> ProcessTree.terminate(h, grace, r.runId()));
-            ProcessTree.terminateRun(r.runId(), grace);
-        });
+        RunRecord.read(log).ifPresent(r -> r.end(grace));
     }
 }
